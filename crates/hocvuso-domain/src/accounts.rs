@@ -236,10 +236,10 @@ impl AccountPlace {
             (Role::SuperAdmin, AccountPlace::Deployment) => true,
             (Role::ProvinceStaff, AccountPlace::Province(_)) => true,
             (Role::HamletLead, AccountPlace::Commune { hamlet_id, .. }) => hamlet_id.is_some(),
-            (Role::CommuneAdmin | Role::CommuneStaff | Role::Volunteer | Role::Resident, AccountPlace::Commune {
-                hamlet_id: None,
-                ..
-            }) => true,
+            (
+                Role::CommuneAdmin | Role::CommuneStaff | Role::Volunteer | Role::Resident,
+                AccountPlace::Commune { hamlet_id: None, .. },
+            ) => true,
             _ => false,
         };
         if fits { Ok(()) } else { Err(AccountError::RoleDoesNotFitPlace) }

@@ -1,1 +1,65 @@
-//! placeholder
+//! HTTP in, HTML and JSON out. [`router`] is the whole route table.
+//!
+//! Handlers parse the request, call one `hocvuso_app` function and render a template; they hold no business
+//! rules and no permission checks of their own. Errors become pages in one place (`error`, `security`).
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod layout;
+pub mod metrics;
+mod pages;
+pub mod security;
+pub mod state;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use state::{AppState, WebSettings};
+
+/// Every route of the site and the API, with the layers every request goes through.
+pub fn router(state: AppState) -> Router {
+    let html = Router::new()
+        .route("/", get(pages::home::show_home))
+        .route("/lang/{code}", get(pages::home::switch_language))
+        .route("/units", get(pages::home::list_provinces))
+        .route("/units/{province_code}", get(pages::home::show_province_units))
+        .route("/login", get(pages::accounts::login_form).post(pages::accounts::sign_in))
+        .route("/logout", post(pages::accounts::sign_out))
+        .route("/dashboard", get(pages::accounts::show_dashboard))
+        .route("/account", get(pages::accounts::show_account))
+        .route("/account/password", post(pages::accounts::change_password))
+        .route("/users", get(pages::accounts::list_users).post(pages::accounts::create_user))
+        .route("/users/{user_id}/disable", post(pages::accounts::disable_user))
+        .route("/hamlets", get(pages::places::list_hamlets).post(pages::places::create_hamlet))
+        .route("/province", get(pages::places::show_province_overview))
+        .route("/residents", get(pages::register::list_residents))
+        .route("/residents/{resident_id}", get(pages::register::show_resident))
+        .route("/residents/{resident_id}/export", get(pages::privacy::export_resident))
+        .route("/residents/{resident_id}/erase", post(pages::privacy::erase_resident))
+        .route("/residents/{resident_id}/consents", post(pages::privacy::record_consent))
+        .route("/residents/{resident_id}/consents/{consent_id}/withdraw", post(pages::privacy::withdraw_consent))
+        .route("/audit", get(pages::privacy::show_audit_log))
+        .route("/static/{name}", get(assets::serve_asset))
+        .route("/healthz", get(pages::ops::health))
+        .route("/metrics", get(pages::ops::metrics));
+    html.merge(api::routes())
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(from_fn(security::same_origin))
+        .layer(from_fn_with_state(state.clone(), security::error_pages))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(DefaultBodyLimit::max(extract::FORM_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}

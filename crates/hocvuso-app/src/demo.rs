@@ -1,0 +1,241 @@
+//! A clearly fictional demo: two communes with hamlets, a volunteer team, a few hundred residents with
+//! generated names, and one account per role. Loading it twice changes nothing.
+
+use hocvuso_domain::accounts::Role;
+use hocvuso_domain::cccd::Cccd;
+use hocvuso_domain::ids::{CommuneId, HamletId, UserId};
+use hocvuso_domain::person_name::PersonName;
+use hocvuso_domain::phone::PhoneNumber;
+use hocvuso_domain::places::{HamletKind, NewHamlet};
+use hocvuso_domain::privacy::{ConsentMethod, ConsentPurpose};
+use hocvuso_domain::register::{Gender, NewResident};
+use hocvuso_store::NewUser;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::{AppError, Ctx};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "hocvuso-demo-2026";
+
+/// The demo's province (Nghệ An) and its two communes (Xã Quỳ Châu, Xã Châu Bình): real units, invented people.
+pub const DEMO_PROVINCE: &str = "40";
+/// The first demo commune.
+pub const DEMO_COMMUNE_A: &str = "16777";
+/// The second demo commune, used to show that communes never see each other's data.
+pub const DEMO_COMMUNE_B: &str = "16804";
+
+/// One demo account.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoAccount {
+    /// Sign-in phone number.
+    pub phone: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Role.
+    pub role: Role,
+    /// Commune code, for commune-level roles.
+    pub commune: Option<&'static str>,
+    /// Index of the hamlet (of that commune's demo hamlets) a hamlet lead leads.
+    pub hamlet_idx: Option<usize>,
+}
+
+const fn account(
+    phone: &'static str,
+    name: &'static str,
+    role: Role,
+    commune: Option<&'static str>,
+    hamlet_idx: Option<usize>,
+) -> DemoAccount {
+    DemoAccount { phone, name, role, commune, hamlet_idx }
+}
+
+/// Every demo account. All use [`DEMO_PASSWORD`].
+pub const DEMO_LOGINS: &[DemoAccount] = &[
+    account("0900000001", "Quản trị hệ thống (demo)", Role::SuperAdmin, None, None),
+    account("0900000002", "Cán bộ Sở KH&CN (demo)", Role::ProvinceStaff, None, None),
+    account("0900000010", "Quản trị xã Quỳ Châu (demo)", Role::CommuneAdmin, Some(DEMO_COMMUNE_A), None),
+    account("0900000011", "Cán bộ VH-XH Quỳ Châu (demo)", Role::CommuneStaff, Some(DEMO_COMMUNE_A), None),
+    account("0900000012", "Trưởng thôn Đông (demo)", Role::HamletLead, Some(DEMO_COMMUNE_A), Some(0)),
+    account("0900000013", "Tình nguyện viên Quỳ Châu (demo)", Role::Volunteer, Some(DEMO_COMMUNE_A), None),
+    account("0900000014", "Người dân Quỳ Châu (demo)", Role::Resident, Some(DEMO_COMMUNE_A), None),
+    account("0900000020", "Quản trị xã Châu Bình (demo)", Role::CommuneAdmin, Some(DEMO_COMMUNE_B), None),
+    account("0900000021", "Cán bộ VH-XH Châu Bình (demo)", Role::CommuneStaff, Some(DEMO_COMMUNE_B), None),
+    account("0900000022", "Trưởng bản Na Hương (demo)", Role::HamletLead, Some(DEMO_COMMUNE_B), Some(0)),
+    account("0900000023", "Tình nguyện viên Châu Bình (demo)", Role::Volunteer, Some(DEMO_COMMUNE_B), None),
+];
+
+const HAMLETS_A: &[(&str, HamletKind)] = &[
+    ("Thôn Đông", HamletKind::Thon),
+    ("Thôn Tây", HamletKind::Thon),
+    ("Bản Hoa Tiến", HamletKind::Ban),
+    ("Xóm Mới", HamletKind::Xom),
+    ("Khối Tân Lạc", HamletKind::Khoi),
+];
+const HAMLETS_B: &[(&str, HamletKind)] =
+    &[("Bản Na Hương", HamletKind::Ban), ("Bản Lâm Hội", HamletKind::Ban), ("Thôn Bình Quang", HamletKind::Thon)];
+
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+    "Lương", "Vi", "Lô", "Sầm",
+];
+const MIDDLE_MALE: &[&str] = &["Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Đình", "Xuân"];
+const MIDDLE_FEMALE: &[&str] = &["Thị", "Ngọc", "Thu", "Kim", "Thanh", "Hồng", "Mai", "Thị Thu"];
+const GIVEN_MALE: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phong", "Quân", "Sơn", "Tâm", "Thắng",
+    "Tuấn", "Việt", "Lộc", "Toàn", "Chiến",
+];
+const GIVEN_FEMALE: &[&str] = &[
+    "Anh", "Ánh", "Bảo", "Châu", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Ngọc", "Nhung", "Phương",
+    "Thảo", "Trang", "Vân", "Yến", "Ân",
+];
+
+/// Residents per hamlet, roughly.
+const HOUSEHOLDS_PER_HAMLET: usize = 16;
+
+/// What loading the demo did.
+#[derive(Clone, Debug, Default)]
+pub struct DemoReport {
+    /// Whether data was added (false if the demo was already there).
+    pub loaded: bool,
+    /// Residents added.
+    pub n_residents: usize,
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+/// Loads the demo if it is not there yet. `progress(done, total)` is called as hamlets are filled.
+pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<DemoReport, AppError> {
+    let commune_a = crate::places::serve_commune(ctx, DEMO_COMMUNE_A).await?;
+    let commune_b = crate::places::serve_commune(ctx, DEMO_COMMUNE_B).await?;
+    {
+        let mut tx = ctx.store.read().await?;
+        if !tx.list_hamlets(commune_a.id).await?.is_empty() {
+            return Ok(DemoReport::default());
+        }
+    }
+    let password_hash = ctx.hasher.hash(DEMO_PASSWORD).await?;
+    let now = ctx.now();
+    let mut rng = StdRng::seed_from_u64(2025);
+    let mut tx = ctx.store.write().await?;
+    let mut hamlets: Vec<(CommuneId, Vec<HamletId>)> = Vec::new();
+    for (commune_id, names) in [(commune_a.id, HAMLETS_A), (commune_b.id, HAMLETS_B)] {
+        let mut ids = Vec::new();
+        for (name, kind) in names {
+            ids.push(tx.insert_hamlet(&NewHamlet { commune_id, name: (*name).to_owned(), kind: *kind }, now).await?);
+        }
+        hamlets.push((commune_id, ids));
+    }
+    let mut volunteers: Vec<(CommuneId, UserId)> = Vec::new();
+    let mut recorder: Vec<(CommuneId, UserId)> = Vec::new();
+    for DemoAccount { phone, name, role, commune, hamlet_idx } in DEMO_LOGINS {
+        let commune_id = commune.and_then(CommuneId::parse);
+        let hamlet_id = hamlet_idx.and_then(|idx| {
+            hamlets.iter().find(|(c, _)| Some(*c) == commune_id).and_then(|(_, ids)| ids.get(idx).copied())
+        });
+        let phone = PhoneNumber::parse(phone).map_err(|_| AppError::Internal(anyhow::anyhow!("demo phone")))?;
+        let user_id = tx
+            .insert_user(
+                &NewUser {
+                    phone,
+                    display_name: (*name).to_owned(),
+                    password_hash: password_hash.clone(),
+                    role: *role,
+                    province_code: (*role == Role::ProvinceStaff)
+                        .then(|| hocvuso_domain::ids::ProvinceCode::parse(DEMO_PROVINCE))
+                        .flatten(),
+                    commune_id,
+                    hamlet_id,
+                },
+                now,
+            )
+            .await?;
+        match (role, commune_id) {
+            (Role::Volunteer, Some(c)) => volunteers.push((c, user_id)),
+            (Role::CommuneStaff, Some(c)) => recorder.push((c, user_id)),
+            _ => {}
+        }
+    }
+    let total: u64 = hamlets.iter().map(|(_, ids)| ids.len() as u64).sum();
+    let mut done = 0;
+    let mut n_residents = 0;
+    for (commune_id, hamlet_ids) in &hamlets {
+        let volunteer = volunteers.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u);
+        let staff = recorder.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u);
+        for (hamlet_idx, hamlet_id) in hamlet_ids.iter().enumerate() {
+            for house_idx in 0..HOUSEHOLDS_PER_HAMLET {
+                let household_id =
+                    tx.insert_household(*commune_id, *hamlet_id, &format!("Số nhà {}", house_idx * 3 + 1), now).await?;
+                // The demo volunteer looks after the first eight households of the first hamlet.
+                if hamlet_idx == 0
+                    && house_idx < 8
+                    && let Some(volunteer) = volunteer
+                {
+                    tx.assign_household(*commune_id, household_id, volunteer, now).await?;
+                }
+                let family = pick(&mut rng, FAMILY);
+                let n_members = rng.random_range(1..=5);
+                for member_idx in 0..n_members {
+                    let is_female = rng.random_bool(0.52);
+                    let (middle, given) = if is_female {
+                        (pick(&mut rng, MIDDLE_FEMALE), pick(&mut rng, GIVEN_FEMALE))
+                    } else {
+                        (pick(&mut rng, MIDDLE_MALE), pick(&mut rng, GIVEN_MALE))
+                    };
+                    let name = PersonName::parse(&format!("{family} {middle} {given}"))
+                        .map_err(|_| AppError::Internal(anyhow::anyhow!("demo name")))?;
+                    let birth_year =
+                        if member_idx == 0 { rng.random_range(1940..1990) } else { rng.random_range(1945..2012) };
+                    let phone = rng
+                        .random_bool(0.6)
+                        .then(|| format!("09{}{:07}", rng.random_range(1..10), rng.random_range(0..10_000_000)))
+                        .and_then(|p| PhoneNumber::parse(&p).ok());
+                    let cccd = rng
+                        .random_bool(0.3)
+                        .then(|| {
+                            let century_gender = match (birth_year >= 2000, is_female) {
+                                (false, false) => 0,
+                                (false, true) => 1,
+                                (true, false) => 2,
+                                (true, true) => 3,
+                            };
+                            format!("040{century_gender}{:02}{:06}", birth_year % 100, rng.random_range(0..1_000_000))
+                        })
+                        .and_then(|c| Cccd::parse(&c).ok());
+                    let resident_id = tx
+                        .insert_resident(
+                            *commune_id,
+                            &NewResident {
+                                household_id,
+                                full_name: name,
+                                birth_year: Some(birth_year),
+                                gender: Some(if is_female { Gender::Female } else { Gender::Male }),
+                                phone,
+                                cccd,
+                            },
+                            now,
+                        )
+                        .await?;
+                    if let Some(staff) = staff {
+                        tx.insert_consent(
+                            *commune_id,
+                            resident_id,
+                            ConsentPurpose::Register,
+                            ConsentMethod::Written,
+                            staff,
+                            now,
+                        )
+                        .await?;
+                    }
+                    n_residents += 1;
+                }
+            }
+            done += 1;
+            progress(done, total);
+        }
+    }
+    tx.commit().await?;
+    Ok(DemoReport { loaded: true, n_residents })
+}

@@ -1,0 +1,246 @@
+//! Reading and adding to the register within the actor's scope.
+
+use std::sync::OnceLock;
+
+use anyhow::anyhow;
+use hocvuso_domain::accounts::Actor;
+use hocvuso_domain::cccd::Cccd;
+use hocvuso_domain::ids::{HamletId, HouseholdId, ResidentId, UserId};
+use hocvuso_domain::person_name::{NameCollator, PersonName};
+use hocvuso_domain::phone::PhoneNumber;
+use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
+use hocvuso_domain::register::{Gender, NewResident, Resident};
+use hocvuso_domain::text;
+
+use crate::{AppError, Ctx, Rejection};
+
+/// The Vietnamese collator, built once (its data is compiled in and never changes).
+pub(crate) fn collator() -> Result<&'static NameCollator, AppError> {
+    static COLLATOR: OnceLock<Option<NameCollator>> = OnceLock::new();
+    COLLATOR
+        .get_or_init(|| NameCollator::try_new().ok())
+        .as_ref()
+        .ok_or_else(|| AppError::Internal(anyhow!("the Vietnamese collator could not be built")))
+}
+
+/// Most rows a list shows at once.
+pub const LIST_LIMIT: u32 = 500;
+
+/// The residents the actor may see, optionally filtered by a name search that ignores diacritics,
+/// sorted by given name, then middle name, then family name. The listing is audited.
+pub async fn list_residents(ctx: &Ctx, actor: &Actor, search: Option<&str>) -> Result<Vec<Resident>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
+    let search = search.map(text::clean).filter(|s| !s.is_empty());
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let mut residents = tx.list_residents(scope, search.as_deref(), LIST_LIMIT).await?;
+    tx.append_audit(
+        &NewAuditEvent {
+            actor: Some(actor.user_id),
+            commune_id: Some(scope.commune_id()),
+            action: AuditAction::View,
+            subject: AuditSubject::ResidentList,
+            subject_id: None,
+            detail: format!("{} rows", residents.len()),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let collator = collator()?;
+    residents.sort_by(|a, b| match (&a.full_name, &b.full_name) {
+        (Some(x), Some(y)) => collator.compare(x, y),
+        _ => a.id.cmp(&b.id),
+    });
+    Ok(residents)
+}
+
+/// One resident, if the actor may see them. The view is audited.
+pub async fn show_resident(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) -> Result<Resident, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
+    tx.append_audit(
+        &NewAuditEvent {
+            actor: Some(actor.user_id),
+            commune_id: Some(resident.commune_id),
+            action: AuditAction::View,
+            subject: AuditSubject::Resident,
+            subject_id: Some(resident.id.0),
+            detail: String::new(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(resident)
+}
+
+/// A household to add, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewHouseholdInput {
+    /// Hamlet id.
+    pub hamlet_id: i64,
+    /// Address within the hamlet.
+    pub address: String,
+}
+
+/// Adds a household to a hamlet the actor manages (commune staff, or the lead of that hamlet).
+pub async fn add_household(ctx: &Ctx, actor: &Actor, input: &NewHouseholdInput) -> Result<HouseholdId, AppError> {
+    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
+    let hamlet_id = HamletId(input.hamlet_id);
+    let may = actor.can_manage_hamlets(commune_id)
+        || (actor.role == hocvuso_domain::accounts::Role::HamletLead && actor.hamlet_id == Some(hamlet_id));
+    if !may {
+        return Err(AppError::Forbidden);
+    }
+    let address = text::clean(&input.address);
+    if address.is_empty() || address.chars().count() > 200 {
+        return Err(AppError::invalid("address", "address_invalid"));
+    }
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let household_id = tx
+        .insert_household(commune_id, hamlet_id, &address, now)
+        .await
+        .map_err(|_| AppError::invalid("hamlet_id", "hamlet_unknown"))?;
+    tx.append_audit(
+        &NewAuditEvent {
+            actor: Some(actor.user_id),
+            commune_id: Some(commune_id),
+            action: AuditAction::Create,
+            subject: AuditSubject::Household,
+            subject_id: Some(household_id.0),
+            detail: String::new(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(household_id)
+}
+
+/// A resident to add, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewResidentInput {
+    /// Household id.
+    pub household_id: i64,
+    /// Full name.
+    pub full_name: String,
+    /// Year of birth, optional.
+    pub birth_year: Option<String>,
+    /// `male`, `female` or empty.
+    pub gender: Option<String>,
+    /// Phone, optional.
+    pub phone: Option<String>,
+    /// CCCD, optional.
+    pub cccd: Option<String>,
+}
+
+/// Checks a resident's fields; every refused field is reported at once.
+pub fn parse_new_resident(input: &NewResidentInput, today: time::Date) -> Result<NewResident, AppError> {
+    let mut rejections = Vec::new();
+    let full_name = PersonName::parse(&input.full_name)
+        .map_err(|err| rejections.push(Rejection { field: "full_name", code: err.code() }))
+        .ok();
+    let birth_year = match input.birth_year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(year) => hocvuso_domain::calendar::BirthYear::parse(year, today)
+            .map(|year| Some(year.value()))
+            .map_err(|err| rejections.push(Rejection { field: "birth_year", code: err.code() }))
+            .unwrap_or(None),
+        None => None,
+    };
+    let gender = match input.gender.as_deref().filter(|s| !s.is_empty()) {
+        Some(g) => Gender::parse(g).or_else(|| {
+            rejections.push(Rejection { field: "gender", code: "gender_invalid" });
+            None
+        }),
+        None => None,
+    };
+    let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => {
+            PhoneNumber::parse(p).map_err(|err| rejections.push(Rejection { field: "phone", code: err.code() })).ok()
+        }
+        None => None,
+    };
+    let cccd = match input.cccd.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => Cccd::parse(c).map_err(|err| rejections.push(Rejection { field: "cccd", code: err.code() })).ok(),
+        None => None,
+    };
+    if let (Some(cccd), Some(year)) = (&cccd, birth_year)
+        && !cccd.check_birth_year(year)
+    {
+        rejections.push(Rejection { field: "cccd", code: "cccd_birth_year_mismatch" });
+    }
+    match full_name {
+        Some(full_name) if rejections.is_empty() => Ok(NewResident {
+            household_id: HouseholdId(input.household_id),
+            full_name,
+            birth_year,
+            gender,
+            phone,
+            cccd,
+        }),
+        _ => Err(AppError::Invalid(rejections)),
+    }
+}
+
+/// Adds a resident to a household the actor may see.
+pub async fn add_resident(ctx: &Ctx, actor: &Actor, input: &NewResidentInput) -> Result<ResidentId, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
+    if actor.role == hocvuso_domain::accounts::Role::Volunteer {
+        // Volunteers add people in the field through the register capability's offline flow.
+        return Err(AppError::Forbidden);
+    }
+    let now = ctx.now();
+    let resident = parse_new_resident(input, now.to_offset(hocvuso_domain::calendar::VIETNAM_OFFSET).date())?;
+    let commune_id = scope.commune_id();
+    let mut tx = ctx.store.write().await?;
+    let household = tx.household_by_id(commune_id, resident.household_id).await?;
+    let in_scope = match (household, scope) {
+        (Some(h), hocvuso_domain::accounts::ResidentScope::Hamlet(_, hamlet_id)) => h.hamlet_id == hamlet_id,
+        (Some(_), _) => true,
+        (None, _) => false,
+    };
+    if !in_scope {
+        return Err(AppError::invalid("household_id", "household_unknown"));
+    }
+    let resident_id = tx.insert_resident(commune_id, &resident, now).await?;
+    tx.append_audit(
+        &NewAuditEvent {
+            actor: Some(actor.user_id),
+            commune_id: Some(commune_id),
+            action: AuditAction::Create,
+            subject: AuditSubject::Resident,
+            subject_id: Some(resident_id.0),
+            detail: String::new(),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(resident_id)
+}
+
+/// Assigns a household of the commune to a volunteer (commune staff only).
+pub async fn assign_household(
+    ctx: &Ctx,
+    actor: &Actor,
+    household_id: HouseholdId,
+    volunteer: UserId,
+) -> Result<(), AppError> {
+    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
+    if !actor.can_manage_hamlets(commune_id) {
+        return Err(AppError::Forbidden);
+    }
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let target = tx.user_by_id(volunteer).await?.filter(|u| u.commune_id == Some(commune_id));
+    if target.map(|u| u.role) != Some(hocvuso_domain::accounts::Role::Volunteer) {
+        return Err(AppError::invalid("volunteer", "volunteer_unknown"));
+    }
+    tx.assign_household(commune_id, household_id, volunteer, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

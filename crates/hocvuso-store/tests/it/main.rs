@@ -1,0 +1,28 @@
+//! The store's behaviour suite: every test runs on SQLite and, when `HOCVUSO_TEST_DATABASE_URL` is set,
+//! on PostgreSQL, each on a fresh database.
+
+#![allow(clippy::unwrap_used)]
+
+mod accounts;
+mod places;
+mod privacy;
+mod register;
+
+use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId};
+use hocvuso_domain::places::{HamletKind, NewHamlet};
+use hocvuso_store::Store;
+use hocvuso_test_support::test_now;
+
+/// Activates commune 16777 with one hamlet and one household; returns their ids.
+async fn seed_commune(store: &Store, commune: i64) -> (CommuneId, HamletId, HouseholdId) {
+    let commune_id = CommuneId(commune);
+    let mut tx = store.write().await.unwrap();
+    tx.activate_commune(commune_id, test_now()).await.unwrap();
+    let hamlet_id = tx
+        .insert_hamlet(&NewHamlet { commune_id, name: format!("Thôn {commune}"), kind: HamletKind::Thon }, test_now())
+        .await
+        .unwrap();
+    let household_id = tx.insert_household(commune_id, hamlet_id, "Số nhà 1", test_now()).await.unwrap();
+    tx.commit().await.unwrap();
+    (commune_id, hamlet_id, household_id)
+}

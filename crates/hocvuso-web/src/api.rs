@@ -1,0 +1,343 @@
+//! The JSON API under `/api/v1`, described at `/api/openapi.json`.
+//!
+//! It uses the same session cookie as the pages; unsafe methods also need the session's CSRF token in the
+//! `X-CSRF-Token` header. Errors are `{"error": {"code", "message", "fields"}}` with stable codes.
+//! Phone and CCCD numbers appear masked; only the per-person export carries them in full.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use hocvuso_domain::ids::{CommuneId, ResidentId};
+use hocvuso_domain::register::Resident;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiErrorBody};
+use crate::extract::ApiUser;
+
+/// The API's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/v1/me", get(show_me))
+        .route("/api/v1/provinces", get(list_provinces))
+        .route("/api/v1/provinces/{province_code}/communes", get(list_communes))
+        .route("/api/v1/communes/{commune_code}/figures", get(show_commune_figures))
+        .route("/api/v1/hamlets", get(list_hamlets).post(create_hamlet))
+        .route("/api/v1/residents", get(list_residents))
+        .route("/api/v1/residents/{resident_id}", get(show_resident))
+        .route("/api/v1/residents/{resident_id}/export", get(export_resident))
+}
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Học vụ số API", version = "1", description = "JSON API of Học vụ số. Errors carry stable codes."),
+    paths(
+        show_me,
+        list_provinces,
+        list_communes,
+        show_commune_figures,
+        list_hamlets,
+        create_hamlet,
+        list_residents,
+        show_resident,
+        export_resident
+    ),
+    components(schemas(
+        ApiErrorBody,
+        MeView,
+        ProvinceView,
+        CommuneView,
+        FiguresView,
+        HamletView,
+        NewHamletBody,
+        ResidentView
+    ))
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// The signed-in account.
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    /// Account id.
+    pub user_id: i64,
+    /// Display name.
+    pub display_name: String,
+    /// Role (`commune_staff`, `volunteer`…).
+    pub role: String,
+    /// Commune code, for commune-level roles.
+    pub commune_code: Option<String>,
+    /// Province code, for province staff.
+    pub province_code: Option<String>,
+    /// Hamlet id, for a hamlet lead.
+    pub hamlet_id: Option<i64>,
+    /// The token to send as `X-CSRF-Token` with unsafe requests.
+    pub csrf_token: String,
+}
+
+/// Who is signed in.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeView), (status = 401, body = ApiErrorBody)))]
+async fn show_me(ApiUser(session): ApiUser) -> Json<MeView> {
+    let user = &session.user;
+    Json(MeView {
+        user_id: user.id.0,
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_owned(),
+        commune_code: user.commune_id.map(|c| c.code()),
+        province_code: user.province_code.as_ref().map(|p| p.as_str().to_owned()),
+        hamlet_id: user.hamlet_id.map(|h| h.0),
+        csrf_token: session.csrf_token.clone(),
+    })
+}
+
+/// A province.
+#[derive(Serialize, ToSchema)]
+pub struct ProvinceView {
+    /// 2-digit code.
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// `tinh` or `thanh_pho`.
+    pub kind: String,
+}
+
+/// Every province (public).
+#[utoipa::path(get, path = "/api/v1/provinces", responses((status = 200, body = [ProvinceView])))]
+async fn list_provinces(State(state): State<AppState>) -> Result<Json<Vec<ProvinceView>>, ApiError> {
+    let provinces = hocvuso_app::places::list_provinces(&state.ctx).await?;
+    Ok(Json(
+        provinces
+            .into_iter()
+            .map(|p| ProvinceView { code: p.code.as_str().to_owned(), name: p.name, kind: p.kind })
+            .collect(),
+    ))
+}
+
+/// A commune-level unit.
+#[derive(Serialize, ToSchema)]
+pub struct CommuneView {
+    /// 5-digit code.
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// `xa`, `phuong` or `dac_khu`.
+    pub kind: String,
+    /// Whether this deployment serves it.
+    pub is_served: bool,
+}
+
+/// The communes of a province (public).
+#[utoipa::path(
+    get,
+    path = "/api/v1/provinces/{province_code}/communes",
+    params(("province_code" = String, Path, description = "2-digit province code")),
+    responses((status = 200, body = [CommuneView]), (status = 404, body = ApiErrorBody))
+)]
+async fn list_communes(
+    State(state): State<AppState>,
+    Path(province_code): Path<String>,
+) -> Result<Json<Vec<CommuneView>>, ApiError> {
+    let (_, communes) = hocvuso_app::places::province_with_communes(&state.ctx, &province_code).await?;
+    Ok(Json(
+        communes
+            .into_iter()
+            .map(|c| CommuneView { code: c.id.code(), name: c.name, kind: c.kind, is_served: c.is_active })
+            .collect(),
+    ))
+}
+
+/// Aggregate figures of a commune.
+#[derive(Serialize, ToSchema)]
+pub struct FiguresView {
+    /// Commune code.
+    pub commune_code: String,
+    /// Hamlets.
+    pub n_hamlets: i64,
+    /// Households.
+    pub n_households: i64,
+    /// Residents.
+    pub n_residents: i64,
+    /// Residents aged 60 or more this year.
+    pub n_elderly: i64,
+}
+
+/// The figures of a commune the user may see.
+#[utoipa::path(
+    get,
+    path = "/api/v1/communes/{commune_code}/figures",
+    params(("commune_code" = String, Path, description = "5-digit commune code")),
+    responses((status = 200, body = FiguresView), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody))
+)]
+async fn show_commune_figures(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(commune_code): Path<String>,
+) -> Result<Json<FiguresView>, ApiError> {
+    let commune_id = CommuneId::parse(&commune_code).ok_or(hocvuso_app::AppError::NotFound)?;
+    let figures = hocvuso_app::places::commune_figures(&state.ctx, &session.actor(), commune_id).await?;
+    Ok(Json(FiguresView {
+        commune_code: commune_id.code(),
+        n_hamlets: figures.n_hamlets,
+        n_households: figures.n_households,
+        n_residents: figures.n_residents,
+        n_elderly: figures.n_elderly,
+    }))
+}
+
+/// A hamlet.
+#[derive(Serialize, ToSchema)]
+pub struct HamletView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind (`thon`, `ban`, `xom`, `khoi`, `to_dan_pho`, `ap`, `other`).
+    pub kind: String,
+}
+
+/// The hamlets of the user's commune, sorted the Vietnamese way.
+#[utoipa::path(get, path = "/api/v1/hamlets", responses((status = 200, body = [HamletView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+async fn list_hamlets(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<HamletView>>, ApiError> {
+    let hamlets = hocvuso_app::places::list_hamlets(&state.ctx, &session.actor()).await?;
+    Ok(Json(
+        hamlets
+            .into_iter()
+            .map(|h| HamletView { id: h.id.0, name: h.name, kind: h.kind.as_str().to_owned() })
+            .collect(),
+    ))
+}
+
+/// A hamlet to create.
+#[derive(Deserialize, ToSchema)]
+pub struct NewHamletBody {
+    /// Name, 1–80 characters.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+}
+
+/// Creates a hamlet in the user's commune (commune staff). Needs `X-CSRF-Token`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/hamlets",
+    request_body = NewHamletBody,
+    responses((status = 201, body = HamletView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody))
+)]
+async fn create_hamlet(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    body: Result<Json<NewHamletBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) = body.map_err(|_| hocvuso_app::AppError::invalid("body", "form_malformed"))?;
+    let hamlet = hocvuso_app::places::create_hamlet(&state.ctx, &session.actor(), &body.name, &body.kind).await?;
+    let view = HamletView { id: hamlet.id.0, name: hamlet.name, kind: hamlet.kind.as_str().to_owned() };
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// A resident, with contact details masked.
+#[derive(Serialize, ToSchema)]
+pub struct ResidentView {
+    /// Id.
+    pub id: i64,
+    /// Full name; absent after erasure.
+    pub full_name: Option<String>,
+    /// Year of birth.
+    pub birth_year: Option<i32>,
+    /// `male` or `female`.
+    pub gender: Option<String>,
+    /// Hamlet id.
+    pub hamlet_id: i64,
+    /// Household id.
+    pub household_id: i64,
+    /// Phone, masked (`091****678`).
+    pub phone_masked: Option<String>,
+    /// CCCD, masked.
+    pub cccd_masked: Option<String>,
+    /// Whether identifying data was erased.
+    pub is_erased: bool,
+}
+
+impl From<&Resident> for ResidentView {
+    fn from(r: &Resident) -> Self {
+        ResidentView {
+            id: r.id.0,
+            full_name: r.full_name.as_ref().map(|n| n.as_str().to_owned()),
+            birth_year: r.birth_year,
+            gender: r.gender.map(|g| g.as_str().to_owned()),
+            hamlet_id: r.hamlet_id.0,
+            household_id: r.household_id.0,
+            phone_masked: r.phone.as_ref().map(|p| p.masked()),
+            cccd_masked: r.cccd.as_ref().map(|c| c.masked()),
+            is_erased: r.erased_at.is_some(),
+        }
+    }
+}
+
+/// A name search.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ResidentQuery {
+    /// Part of the name, with or without diacritics.
+    pub q: Option<String>,
+}
+
+/// The residents the user may see (a volunteer: only assigned households), sorted by given name.
+#[utoipa::path(
+    get,
+    path = "/api/v1/residents",
+    params(ResidentQuery),
+    responses((status = 200, body = [ResidentView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody))
+)]
+async fn list_residents(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(query): Query<ResidentQuery>,
+) -> Result<Json<Vec<ResidentView>>, ApiError> {
+    let search: Option<String> = query.q.map(|q| q.chars().take(100).collect());
+    let residents = hocvuso_app::register::list_residents(&state.ctx, &session.actor(), search.as_deref()).await?;
+    Ok(Json(residents.iter().map(ResidentView::from).collect()))
+}
+
+/// One resident the user may see (audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/residents/{resident_id}",
+    params(("resident_id" = i64, Path, description = "Resident id")),
+    responses((status = 200, body = ResidentView), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody))
+)]
+async fn show_resident(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(resident_id): Path<String>,
+) -> Result<Json<ResidentView>, ApiError> {
+    let resident_id = resident_id.parse().map(ResidentId).map_err(|_| hocvuso_app::AppError::NotFound)?;
+    let resident = hocvuso_app::register::show_resident(&state.ctx, &session.actor(), resident_id).await?;
+    Ok(Json(ResidentView::from(&resident)))
+}
+
+/// Everything held about one person, contact details in full (audited as an export).
+#[utoipa::path(
+    get,
+    path = "/api/v1/residents/{resident_id}/export",
+    params(("resident_id" = i64, Path, description = "Resident id")),
+    responses((status = 200, description = "The person export document"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody))
+)]
+async fn export_resident(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(resident_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let resident_id = resident_id.parse().map(ResidentId).map_err(|_| hocvuso_app::AppError::NotFound)?;
+    let export = hocvuso_app::privacy::export_person(&state.ctx, &session.actor(), resident_id).await?;
+    Ok(Json(export).into_response())
+}

@@ -1,0 +1,35 @@
+//! HTML pages, one module per domain.
+
+pub(crate) mod accounts;
+pub(crate) mod home;
+pub(crate) mod ops;
+pub(crate) mod places;
+pub(crate) mod privacy;
+pub(crate) mod register;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use hocvuso_app::AppError;
+
+use crate::error::WebError;
+use crate::i18n::{Lang, error_message};
+
+/// Renders a page template, or a 500 page if the template fails.
+pub(crate) fn render<T: Template>(page: &T) -> Result<Response, WebError> {
+    page.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|err| WebError(AppError::Internal(anyhow::Error::new(err).context("template"))))
+}
+
+/// Renders a page with a status other than 200 (a form shown again with its errors).
+pub(crate) fn render_with_status<T: Template>(status: axum::http::StatusCode, page: &T) -> Result<Response, WebError> {
+    render(page).map(|response| (status, response).into_response())
+}
+
+/// The messages of a refused form, or the error itself if it is not a refusal.
+pub(crate) fn form_errors(err: AppError, lang: Lang) -> Result<Vec<&'static str>, WebError> {
+    match err {
+        AppError::Invalid(rejections) => Ok(rejections.iter().map(|r| error_message(r.code, lang)).collect()),
+        other => Err(WebError(other)),
+    }
+}

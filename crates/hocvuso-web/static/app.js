@@ -1,0 +1,22 @@
+// Học vụ số: small progressive enhancements. Every page works without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // Ask once more before irreversible actions (the form already needs a ticked box).
+  document.querySelectorAll("form.danger").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = form.querySelector("button[type=submit]");
+      if (button && !window.confirm(button.textContent.trim() + "?")) {
+        event.preventDefault();
+      }
+    });
+  });
+  // Avoid double submission on slow connections.
+  document.querySelectorAll("form[method=post]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = form.querySelector("button");
+      if (button && !event.defaultPrevented) {
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      }
+    });
+  });
+});

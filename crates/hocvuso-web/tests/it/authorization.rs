@@ -1,0 +1,251 @@
+//! The authorization matrix: every role of each demo commune, and the province and deployment roles,
+//! try every route of the OpenAPI document and every HTML route against the other commune's data.
+//! Nothing of the other commune may come back, and nothing may change.
+
+use axum::http::{Method, StatusCode};
+use hocvuso_domain::accounts::ResidentScope;
+use hocvuso_domain::ids::CommuneId;
+
+use crate::{Browser, TestApp, demo};
+
+struct Target {
+    commune_code: &'static str,
+    resident_id: i64,
+    resident_name: String,
+    consent_id: i64,
+    user_id: i64,
+    hamlet_name: String,
+}
+
+async fn target_in(app: &TestApp, commune: i64) -> Target {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    let residents = tx.list_residents(ResidentScope::Commune(CommuneId(commune)), None, 5).await.unwrap();
+    let resident = residents.first().unwrap();
+    let consent = tx.list_consents(resident.id).await.unwrap().into_iter().next().unwrap();
+    let user = tx
+        .list_users(Some(CommuneId(commune)))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role.as_str() == "volunteer")
+        .unwrap();
+    let hamlet = tx.list_hamlets(CommuneId(commune)).await.unwrap().into_iter().next().unwrap();
+    Target {
+        commune_code: if commune == 16777 { "16777" } else { "16804" },
+        resident_id: resident.id.0,
+        resident_name: resident.full_name.as_ref().unwrap().as_str().to_owned(),
+        consent_id: consent.id.0,
+        user_id: user.id.0,
+        hamlet_name: hamlet.name,
+    }
+}
+
+/// Fills a route template with the target's ids.
+fn fill(template: &str, target: &Target) -> String {
+    template
+        .replace("{resident_id}", &target.resident_id.to_string())
+        .replace("{consent_id}", &target.consent_id.to_string())
+        .replace("{user_id}", &target.user_id.to_string())
+        .replace("{commune_code}", target.commune_code)
+        .replace("{province_code}", "40")
+}
+
+/// Every HTML route that touches commune data, with its method.
+const HTML_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/dashboard"),
+    ("GET", "/residents"),
+    ("GET", "/residents?q={resident_name}"),
+    ("GET", "/residents/{resident_id}"),
+    ("GET", "/residents/{resident_id}/export"),
+    ("POST", "/residents/{resident_id}/erase"),
+    ("POST", "/residents/{resident_id}/consents"),
+    ("POST", "/residents/{resident_id}/consents/{consent_id}/withdraw"),
+    ("GET", "/hamlets"),
+    ("GET", "/users"),
+    ("POST", "/users/{user_id}/disable"),
+    ("GET", "/audit"),
+    ("GET", "/province"),
+    ("GET", "/account"),
+];
+
+async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    let commune = CommuneId(target.commune_code.parse().unwrap());
+    let resident = tx
+        .resident_by_id(ResidentScope::Commune(commune), hocvuso_domain::ids::ResidentId(target.resident_id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(resident.erased_at.is_none(), "{}: {who} erased another commune's resident", app.label);
+    let consents = tx.list_consents(resident.id).await.unwrap();
+    assert!(consents.iter().all(|c| c.is_active()) && consents.len() == 1, "{}: {who} changed consents", app.label);
+    let user = tx.user_by_id(hocvuso_domain::ids::UserId(target.user_id)).await.unwrap().unwrap();
+    assert!(user.disabled_at.is_none(), "{}: {who} disabled another commune's account", app.label);
+}
+
+/// Whether a response shows the target's resident (by link or JSON id) or hamlet. Names alone are not
+/// evidence: the generated demo names repeat across communes, and a search box echoes its query.
+fn leaks(body: &str, target: &Target) -> bool {
+    let id = target.resident_id;
+    body.contains(&format!("href=\"/residents/{id}\""))
+        || body.contains(&format!("\"id\":{id},"))
+        || body.contains(&format!("<td>{}</td>", target.hamlet_name))
+        || body.contains(&format!("\"name\":\"{}\"", target.hamlet_name))
+}
+
+/// `sees_aggregates`: province staff and the super admin may read a commune's figures (never its rows).
+async fn check(
+    app: &TestApp,
+    who: &str,
+    browser: &Browser,
+    target: &Target,
+    api_paths: &[(String, String)],
+    sees_aggregates: bool,
+) {
+    for (method, template) in HTML_ROUTES {
+        // The super admin manages every account by design; its reach over residents is what is checked here.
+        if who == demo::SUPER_ADMIN && template.starts_with("/users/") {
+            continue;
+        }
+        let path = fill(template, target).replace("{resident_name}", &urlencode(&target.resident_name));
+        let response = if *method == "GET" {
+            app.get(&path, Some(browser)).await
+        } else {
+            app.post_form(&path, Some(browser), &[("confirm", "yes"), ("purpose", "contact"), ("method", "verbal")])
+                .await
+        };
+        assert!(
+            !(response.status.is_success() && leaks(&response.body, target)),
+            "{}: {who} {method} {path} shows the other commune's data",
+            app.label
+        );
+        if *method == "POST" {
+            assert!(
+                matches!(response.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{}: {who} POST {path} answered {}",
+                app.label,
+                response.status
+            );
+        }
+    }
+    for (method, template) in api_paths {
+        let path = fill(template, target);
+        let method: Method = method.to_uppercase().parse().unwrap();
+        let body = (method == Method::POST).then_some(r#"{"name":"Thôn Xâm Nhập","kind":"thon"}"#);
+        let response = app.api(method.clone(), &path, Some(browser), body).await;
+        let is_reference_data = path.starts_with("/api/v1/provinces");
+        if is_reference_data {
+            continue;
+        }
+        assert!(
+            !(response.status.is_success() && leaks(&response.body, target)),
+            "{}: {who} {method} {path} shows the other commune's data",
+            app.label
+        );
+        let is_aggregate = template.ends_with("/figures");
+        if template.contains("{resident_id}")
+            || (template.contains("{commune_code}") && !(is_aggregate && sees_aggregates))
+        {
+            assert!(
+                matches!(response.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                "{}: {who} {method} {path} answered {}",
+                app.label,
+                response.status
+            );
+            assert!(response.json()["error"]["code"].is_string());
+        }
+    }
+    assert_target_untouched(app, target, who).await;
+}
+
+fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("q", text)]).unwrap().trim_start_matches("q=").to_owned()
+}
+
+#[tokio::test]
+async fn no_role_reaches_the_other_communes_data_by_any_route() {
+    for app in TestApp::all().await {
+        let doc = app.get("/api/openapi.json", None).await.json();
+        let mut api_paths = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                api_paths.push((method.clone(), path.clone()));
+            }
+        }
+        assert!(api_paths.len() >= 9, "{}: the OpenAPI document lists the API", app.label);
+        let target_a = target_in(&app, 16777).await;
+        let target_b = target_in(&app, 16804).await;
+        for phone in [demo::ADMIN_A, demo::STAFF_A, demo::LEAD_A, demo::VOLUNTEER_A, demo::RESIDENT_A] {
+            let browser = app.sign_in(phone).await;
+            check(&app, phone, &browser, &target_b, &api_paths, false).await;
+        }
+        for phone in [demo::ADMIN_B, demo::STAFF_B, demo::LEAD_B, demo::VOLUNTEER_B] {
+            let browser = app.sign_in(phone).await;
+            check(&app, phone, &browser, &target_a, &api_paths, false).await;
+        }
+        // Province staff and the super admin see aggregates only: no resident row of either commune.
+        for phone in [demo::PROVINCE_STAFF, demo::SUPER_ADMIN] {
+            let browser = app.sign_in(phone).await;
+            check(&app, phone, &browser, &target_a, &api_paths, true).await;
+            check(&app, phone, &browser, &target_b, &api_paths, true).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_volunteer_sees_only_assigned_households_and_a_lead_only_their_hamlet() {
+    for app in TestApp::all().await {
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let lead = app.sign_in(demo::LEAD_A).await;
+        let all = app.api(Method::GET, "/api/v1/residents", Some(&staff), None).await.json();
+        let mine = app.api(Method::GET, "/api/v1/residents", Some(&volunteer), None).await.json();
+        let hamlet = app.api(Method::GET, "/api/v1/residents", Some(&lead), None).await.json();
+        let (all, mine, hamlet) = (all.as_array().unwrap(), mine.as_array().unwrap(), hamlet.as_array().unwrap());
+        assert!(!mine.is_empty() && mine.len() < hamlet.len() && hamlet.len() < all.len(), "{}", app.label);
+        let household_ids: std::collections::HashSet<_> =
+            mine.iter().map(|r| r["household_id"].as_i64().unwrap()).collect();
+        assert!(household_ids.len() <= 8, "{}: the demo assigns eight households", app.label);
+        let not_mine = all.iter().find(|r| !household_ids.contains(&r["household_id"].as_i64().unwrap())).unwrap();
+        let id = not_mine["id"].as_i64().unwrap();
+        assert_eq!(
+            app.get(&format!("/residents/{id}"), Some(&volunteer)).await.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            app.label
+        );
+        assert_eq!(
+            app.api(Method::GET, &format!("/api/v1/residents/{id}/export"), Some(&volunteer), None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let lead_hamlet = hamlet[0]["hamlet_id"].as_i64().unwrap();
+        assert!(hamlet.iter().all(|r| r["hamlet_id"].as_i64() == Some(lead_hamlet)), "{}", app.label);
+        let elsewhere =
+            all.iter().find(|r| r["hamlet_id"].as_i64() != Some(lead_hamlet)).unwrap()["id"].as_i64().unwrap();
+        assert_eq!(app.get(&format!("/residents/{elsewhere}"), Some(&lead)).await.status, StatusCode::NOT_FOUND);
+        let province = app.sign_in(demo::PROVINCE_STAFF).await;
+        let figures = app.api(Method::GET, "/api/v1/communes/16777/figures", Some(&province), None).await;
+        assert_eq!(figures.status, StatusCode::OK, "{}: province staff see aggregates", app.label);
+        assert_eq!(
+            app.api(Method::GET, "/api/v1/residents", Some(&province), None).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_sign_in() {
+    for app in TestApp::all().await {
+        for (method, template) in HTML_ROUTES {
+            if *method != "GET" || template.contains('?') {
+                continue;
+            }
+            let path = template.replace("{resident_id}", "1");
+            let response = app.get(&path, None).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{}: {path}", app.label);
+            assert!(response.location().starts_with("/login?next="), "{}: {path}", app.label);
+        }
+        let api = app.api(Method::GET, "/api/v1/residents", None, None).await;
+        assert_eq!(api.status, StatusCode::UNAUTHORIZED, "{}", app.label);
+    }
+}

@@ -1,0 +1,14 @@
+//! In-process tests of the router: every request goes through the same layers as in production,
+//! on a fresh demo deployment per test, on SQLite and (when configured) PostgreSQL.
+
+#![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod authorization;
+mod pages;
+mod privacy;
+
+#[path = "../harness.rs"]
+mod harness;
+
+pub use harness::*;
