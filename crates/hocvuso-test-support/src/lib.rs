@@ -15,6 +15,8 @@ pub struct TestStore {
     pub store: Store,
     /// Which backend, for messages.
     pub label: &'static str,
+    /// The URL the store was opened with (for tests that start the binary on the same database).
+    pub url: String,
     sqlite_dir: Option<PathBuf>,
 }
 
@@ -38,7 +40,7 @@ pub async fn sqlite_store() -> TestStore {
     let url = format!("sqlite://{}", dir.join("test.db").display());
     let store = Store::open(&url, PoolSizes::default()).await.expect("open sqlite store");
     store.migrate(test_now()).await.expect("migrate sqlite store");
-    TestStore { store, label: "sqlite", sqlite_dir: Some(dir) }
+    TestStore { store, label: "sqlite", url, sqlite_dir: Some(dir) }
 }
 
 /// A fresh PostgreSQL database on the server named by `HOCVUSO_TEST_DATABASE_URL`, migrated; `None` when unset.
@@ -61,7 +63,7 @@ pub async fn postgres_store() -> Option<TestStore> {
     let url = replace_database(&admin_url, &name);
     let store = Store::open(&url, PoolSizes { max_connections: 4 }).await.expect("open postgres store");
     store.migrate(test_now()).await.expect("migrate postgres store");
-    Some(TestStore { store, label: "postgres", sqlite_dir: None })
+    Some(TestStore { store, label: "postgres", url, sqlite_dir: None })
 }
 
 /// Every store a storage test must pass on: SQLite always, PostgreSQL when configured.

@@ -494,7 +494,7 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "body_too_large" => ("Dữ liệu gửi lên quá lớn.", "The submitted data is too large."),
         "method_not_allowed" => ("Không thể làm việc này theo cách đó.", "This action is not allowed that way."),
         "phone_empty" => ("Vui lòng nhập số điện thoại.", "Please enter a phone number."),
-        "phone_invalid" | "phone_invalid_characters" => {
+        "phone_invalid" => {
             ("Số điện thoại chỉ gồm chữ số, ví dụ 0912 345 678.", "A phone number has digits only, e.g. 0912 345 678.")
         }
         "phone_wrong_length" => {
@@ -502,20 +502,18 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         }
         "phone_unknown_prefix" => ("Đầu số điện thoại không đúng.", "This phone prefix does not exist."),
         "phone_taken" => ("Số điện thoại này đã có tài khoản.", "This phone number already has an account."),
-        "cccd_invalid" | "cccd_wrong_length" | "cccd_invalid_characters" => {
-            ("Số CCCD gồm đúng 12 chữ số.", "An ID card number has exactly 12 digits.")
-        }
+        "cccd_invalid" | "cccd_empty" => ("Số CCCD gồm đúng 12 chữ số.", "An ID card number has exactly 12 digits."),
         "cccd_unknown_province" => {
             ("3 số đầu của CCCD không phải mã tỉnh.", "The first 3 digits are not a province code.")
         }
         "cccd_birth_year_mismatch" => {
             ("Số CCCD không khớp với năm sinh.", "The ID card number does not match the year of birth.")
         }
-        "name_invalid" | "name_empty" | "name_too_long" | "name_invalid_characters" => (
+        "name_invalid" | "name_empty" | "name_too_long" | "name_invalid_characters" | "name_mixed_scripts" => (
             "Tên chỉ gồm chữ cái và dấu cách, không quá 100 ký tự.",
             "A name has letters and spaces only, at most 100 characters.",
         ),
-        "birth_year_invalid" | "birth_year_out_of_range" => (
+        "birth_year_invalid" | "birth_year_out_of_range" | "birth_year_empty" => (
             "Năm sinh phải là năm có 4 chữ số, từ 1900 đến nay.",
             "The year of birth must be a 4-digit year from 1900 to now.",
         ),
@@ -545,6 +543,14 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "consent_method_invalid" => ("Vui lòng chọn cách ghi nhận.", "Please choose how consent was given."),
         "erase_not_confirmed" => ("Vui lòng đánh dấu ô xác nhận.", "Please tick the confirmation box."),
         "already_erased" => ("Thông tin của người này đã được xoá.", "This person's data was already erased."),
+        "date_empty" => ("Vui lòng nhập ngày.", "Please enter a date."),
+        "date_invalid_format" => {
+            ("Ngày viết theo dạng ngày/tháng/năm, ví dụ 05/02/2026.", "Write dates as dd/mm/yyyy, e.g. 05/02/2026.")
+        }
+        "date_impossible" => ("Ngày này không có trên lịch.", "This date does not exist."),
+        "date_out_of_range" => ("Năm phải từ 1900 đến 2100.", "The year must be between 1900 and 2100."),
+        "text_empty" => ("Ô này không được để trống.", "This field cannot be empty."),
+        "text_too_long" => ("Nội dung quá dài.", "The text is too long."),
         "unavailable" => {
             ("Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Try again in a few minutes.")
         }
@@ -553,5 +559,85 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
     match lang {
         Lang::Vi => vi,
         Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code the domain and app layers can return, so none falls back to the general message.
+    const CODES: &[&str] = &[
+        "not_found",
+        "forbidden",
+        "unauthenticated",
+        "bad_credentials",
+        "account_locked",
+        "csrf",
+        "form_malformed",
+        "body_too_large",
+        "method_not_allowed",
+        "phone_empty",
+        "phone_invalid",
+        "phone_wrong_length",
+        "phone_unknown_prefix",
+        "phone_taken",
+        "cccd_invalid",
+        "cccd_unknown_province",
+        "cccd_birth_year_mismatch",
+        "name_invalid",
+        "name_empty",
+        "name_too_long",
+        "name_invalid_characters",
+        "birth_year_invalid",
+        "birth_year_out_of_range",
+        "gender_invalid",
+        "password_too_short",
+        "password_too_long",
+        "password_too_common",
+        "password_wrong",
+        "role_invalid",
+        "role_place_mismatch",
+        "unit_unknown",
+        "commune_not_served",
+        "hamlet_unknown",
+        "hamlet_name_invalid",
+        "hamlet_name_taken",
+        "hamlet_kind_invalid",
+        "address_invalid",
+        "household_unknown",
+        "volunteer_unknown",
+        "consent_purpose_invalid",
+        "consent_method_invalid",
+        "erase_not_confirmed",
+        "already_erased",
+        "date_empty",
+        "date_invalid_format",
+        "date_impossible",
+        "date_out_of_range",
+        "text_empty",
+        "text_too_long",
+        "unavailable",
+    ];
+
+    #[test]
+    fn every_error_code_has_its_own_message_in_both_locales() {
+        let fallback_vi = error_message("no_such_code", Lang::Vi);
+        let fallback_en = error_message("no_such_code", Lang::En);
+        for code in CODES {
+            assert_ne!(error_message(code, Lang::Vi), fallback_vi, "{code}");
+            assert_ne!(error_message(code, Lang::En), fallback_en, "{code}");
+        }
+    }
+
+    #[test]
+    fn every_vietnamese_text_is_nfc() {
+        use unicode_normalization::UnicodeNormalization;
+        for (code, lang) in CODES.iter().flat_map(|c| [(c, Lang::Vi), (c, Lang::En)]) {
+            let message = error_message(code, lang);
+            assert_eq!(message.nfc().collect::<String>(), message, "{code}");
+        }
+        let debug = format!("{VI:?}{EN:?}");
+        assert_eq!(debug.nfc().collect::<String>(), debug);
     }
 }

@@ -1,0 +1,161 @@
+//! End-to-end runs of the `hocvuso` binary: accounts from the command line, backup and restore, and `serve`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use hocvuso_test_support::{TestStore, stores};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hocvuso");
+
+/// Runs the binary against the test store's database.
+fn hocvuso(test: &TestStore, data: &std::path::Path, args: &[&str], password: Option<&str>) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(args).env("HOCVUSO_DATA", data).env_remove("HOCVUSO_DATABASE_URL").env_remove("HOCVUSO_PASSWORD");
+    if test.label == "postgres" {
+        command.env("HOCVUSO_DATABASE_URL", &test.url);
+    }
+    if let Some(password) = password {
+        command.env("HOCVUSO_PASSWORD", password);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// The data folder of a test store: for SQLite, the folder of its file (the binary uses `hocvuso.db` in it).
+fn data_dir(test: &TestStore) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hocvuso-cli-{}-{}", test.label, rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+#[tokio::test]
+async fn operators_manage_accounts_from_the_command_line() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let ok = |output: Output| {
+            assert!(output.status.success(), "{}: {}", test.label, text(&output));
+            text(&output)
+        };
+        ok(hocvuso(&test, &data, &["migrate"], None));
+        assert!(ok(hocvuso(&test, &data, &["commune", "add", "16777"], None)).contains("Xã Quỳ Châu"));
+        let bad = hocvuso(
+            &test,
+            &data,
+            &["user", "create", "--phone", "0612", "--name", "A", "--role", "commune_admin", "--commune", "16777"],
+            Some("ngắn"),
+        );
+        assert!(!bad.status.success(), "{}", test.label);
+        let message = text(&bad);
+        assert!(message.contains("Đầu số điện thoại không đúng") || message.contains("10 chữ số"), "{message}");
+        assert!(message.contains("Mật khẩu cần ít nhất 8 ký tự."), "{message}");
+        let args = [
+            "user",
+            "create",
+            "--phone",
+            "0912 345 678",
+            "--name",
+            "Lê Thị Hoa",
+            "--role",
+            "commune_admin",
+            "--commune",
+            "16777",
+        ];
+        ok(hocvuso(&test, &data, &args, Some("Đồng lúa chín vàng")));
+        let again = hocvuso(&test, &data, &args, Some("Đồng lúa chín vàng"));
+        assert!(text(&again).contains("đã có tài khoản"), "{}", text(&again));
+        ok(hocvuso(&test, &data, &["user", "set-password", "--phone", "0912345678"], Some("Mùa nước nổi về")));
+        ok(hocvuso(&test, &data, &["user", "disable", "--phone", "0912345678"], None));
+        let store = match test.label {
+            "postgres" => test.store.clone(),
+            _ => {
+                let url = format!("sqlite://{}", data.join("hocvuso.db").display());
+                hocvuso_store::Store::open(&url, Default::default()).await.unwrap()
+            }
+        };
+        let mut tx = store.read().await.unwrap();
+        let phone = hocvuso_domain::phone::PhoneNumber::parse("0912345678").unwrap();
+        let (user, hash) = tx.user_credentials_by_phone(&phone).await.unwrap().unwrap();
+        assert!(user.disabled_at.is_some(), "{}", test.label);
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}: OWASP parameters", test.label);
+        assert_eq!(user.display_name, "Lê Thị Hoa");
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
+
+#[tokio::test]
+async fn a_backup_restores_what_was_there_when_it_was_taken() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let backup = data.join("backup.db");
+        let run = |args: &[&str]| {
+            let output = hocvuso(&test, &data, args, None);
+            assert!(output.status.success(), "{} {args:?}: {}", test.label, text(&output));
+        };
+        run(&["commune", "add", "16777"]);
+        run(&["backup", backup.to_str().unwrap()]);
+        run(&["commune", "add", "16804"]);
+        let listed = text(&hocvuso(&test, &data, &["commune", "list"], None));
+        assert!(listed.contains("16804"), "{}", test.label);
+        run(&["restore", backup.to_str().unwrap()]);
+        let listed = text(&hocvuso(&test, &data, &["commune", "list"], None));
+        assert!(listed.contains("16777") && !listed.contains("16804"), "{}: {listed}", test.label);
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
+
+/// Sends one HTTP/1.1 request and returns the status line and body.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[tokio::test]
+async fn serve_demo_starts_answers_and_stops_on_sigterm() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+            .env("HOCVUSO_DATA", &data)
+            .env_remove("HOCVUSO_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if test.label == "postgres" {
+            command.env("HOCVUSO_DATABASE_URL", &test.url);
+        }
+        let mut child = command.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let health = loop {
+            if let Some(response) = http_get(port, "/healthz") {
+                break response;
+            }
+            assert!(Instant::now() < deadline, "{}: the server did not start", test.label);
+            std::thread::yield_now();
+        };
+        assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+        let home = http_get(port, "/").unwrap();
+        assert!(home.contains("Bản dùng thử") && home.contains("Xã Quỳ Châu"), "{}", test.label);
+        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{}: a clean shutdown on SIGTERM", test.label);
+        let mut printed = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut printed).unwrap();
+        assert!(printed.contains("0900000011") && printed.contains("hocvuso-demo-2026"), "the demo logins are printed");
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
