@@ -159,3 +159,115 @@ async fn serve_demo_starts_answers_and_stops_on_sigterm() {
         let _ = std::fs::remove_dir_all(&data);
     }
 }
+
+/// A minimal HTTP/1.1 exchange: status, `Set-Cookie` values and body.
+struct Exchange {
+    status: u16,
+    cookies: Vec<String>,
+    body: String,
+}
+
+fn exchange(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Option<Exchange> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let cookies = head
+        .lines()
+        .filter_map(|line| line.strip_prefix("set-cookie: "))
+        .map(|cookie| cookie.split(';').next().unwrap_or("").to_owned())
+        .collect();
+    Some(Exchange { status, cookies, body: body.to_owned() })
+}
+
+/// Signs in as demo commune staff over real HTTP; returns the cookie header and the CSRF token.
+fn sign_in_over_http(port: u16) -> (String, String) {
+    let form = exchange(port, "GET", "/login", &[], "").unwrap();
+    let login_cookie = form.cookies.iter().find(|c| c.starts_with("hv_login=")).unwrap().clone();
+    let token = login_cookie.trim_start_matches("hv_login=").to_owned();
+    let body = format!("_csrf={token}&phone=0900000011&password=hocvuso-demo-2026&next=%2F");
+    let headers = [("Cookie", login_cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    let signed_in = exchange(port, "POST", "/login", &headers, &body).unwrap();
+    let session = signed_in.cookies.iter().find(|c| c.starts_with("hv_session=")).unwrap().clone();
+    let me = exchange(port, "GET", "/api/v1/me", &[("Cookie", session.as_str())], "").unwrap();
+    let csrf = me.body.split("\"csrf_token\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    (session, csrf)
+}
+
+fn start_server(test: &TestStore, data: &std::path::Path, port: u16) -> std::process::Child {
+    let mut command = Command::new(BIN);
+    command
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .env("HOCVUSO_DATA", data)
+        .env_remove("HOCVUSO_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if test.label == "postgres" {
+        command.env("HOCVUSO_DATABASE_URL", &test.url);
+    }
+    let child = command.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http_get(port, "/healthz").is_none_or(|r| !r.starts_with("HTTP/1.1 200")) {
+        assert!(Instant::now() < deadline, "{}: the server did not start", test.label);
+        std::thread::yield_now();
+    }
+    child
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_a_sigkill() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server = start_server(&test, &data, port);
+        let (session, csrf) = sign_in_over_http(port);
+        let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = {
+            let acked = acked.clone();
+            let (session, csrf) = (session.clone(), csrf.clone());
+            std::thread::spawn(move || {
+                for n in 0..10_000 {
+                    let name = format!("Thôn Thử {n}");
+                    let body = format!("{{\"name\":\"{name}\",\"kind\":\"thon\"}}");
+                    let headers = [
+                        ("Cookie", session.as_str()),
+                        ("X-CSRF-Token", csrf.as_str()),
+                        ("Content-Type", "application/json"),
+                    ];
+                    match exchange(port, "POST", "/api/v1/hamlets", &headers, &body) {
+                        Some(response) if response.status == 201 => acked.lock().unwrap().push(name),
+                        Some(_) => {}
+                        None => break, // The server is gone.
+                    }
+                }
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while acked.lock().unwrap().len() < 40 {
+            assert!(Instant::now() < deadline, "{}: writes are too slow to test", test.label);
+            std::thread::yield_now();
+        }
+        // Killed in the middle of the stream of writes: no shutdown, no flush.
+        server.kill().unwrap();
+        server.wait().unwrap();
+        writer.join().unwrap();
+        let acked = acked.lock().unwrap().clone();
+
+        let mut server = start_server(&test, &data, port);
+        let (session, _) = sign_in_over_http(port);
+        let listed = exchange(port, "GET", "/api/v1/hamlets", &[("Cookie", session.as_str())], "").unwrap();
+        let missing: Vec<_> = acked.iter().filter(|name| !listed.body.contains(&format!("\"{name}\""))).collect();
+        assert!(missing.is_empty(), "{}: acknowledged but lost: {missing:?}", test.label);
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
