@@ -10,6 +10,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use tokio::sync::{OnceCell, Semaphore};
+use unicode_normalization::UnicodeNormalization;
 
 /// Hashes and verifies passwords.
 #[derive(Debug)]
@@ -30,9 +31,12 @@ impl PasswordHasher {
     }
 
     /// Hashes a new password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+    ///
+    /// The password is NFC-normalised first: "Trâu" typed on a keyboard that sends decomposed accents must
+    /// still match the same word typed elsewhere. Nothing else is changed (no trimming, no truncation).
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
         let _permit = self.permits.acquire().await.context("hasher closed")?;
-        let password = password.to_owned();
+        let password: String = password.nfc().collect();
         tokio::task::spawn_blocking(move || {
             Argon2::default()
                 .hash_password(password.as_bytes())
@@ -46,7 +50,7 @@ impl PasswordHasher {
     /// Checks a password against a stored PHC string.
     pub async fn verify(&self, password: &str, phc: &str) -> anyhow::Result<bool> {
         let _permit = self.permits.acquire().await.context("hasher closed")?;
-        let password = password.to_owned();
+        let password: String = password.nfc().collect();
         let phc = phc.to_owned();
         tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&phc).map_err(|err| anyhow::anyhow!("stored hash: {err}"))?;
@@ -60,5 +64,23 @@ impl PasswordHasher {
     pub async fn verify_nothing(&self, password: &str) -> anyhow::Result<()> {
         let dummy = self.dummy_hash.get_or_try_init(|| self.hash("không có tài khoản này")).await?.clone();
         self.verify(password, &dummy).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_match_whatever_the_unicode_form_and_hash_at_owasp_parameters() {
+        let hasher = PasswordHasher::new(2);
+        let composed = "Trâu đi cày sớm";
+        let decomposed: String = composed.nfd().collect();
+        assert_ne!(composed, decomposed);
+        let phc = hasher.hash(composed).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(hasher.verify(&decomposed, &phc).await.unwrap());
+        assert!(!hasher.verify("Trâu đi cày sớm ", &phc).await.unwrap(), "no trimming");
+        assert!(!hasher.verify("Trau di cay som", &phc).await.unwrap());
     }
 }

@@ -167,6 +167,10 @@ pub struct Texts {
     pub hamlet_kind_other: &'static str,
     pub resident_home_intro: &'static str,
     pub footer: &'static str,
+    pub none: &'static str,
+    pub nav_users: &'static str,
+    pub nav_audit: &'static str,
+    pub search_hint: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -218,7 +222,7 @@ pub static VI: Texts = Texts {
     residents_intro_hamlet: "Người dân của thôn, bản bạn phụ trách.",
     residents_intro_assigned: "Người dân thuộc các hộ được giao cho bạn.",
     search: "Tìm",
-    search_placeholder: "Tên, gõ có dấu hay không dấu đều được",
+    search_placeholder: "Tên người dân",
     no_residents: "Không có ai.",
     full_name: "Họ và tên",
     birth_year: "Năm sinh",
@@ -264,7 +268,7 @@ pub static VI: Texts = Texts {
     status: "Trạng thái",
     active: "Đang dùng",
     disabled: "Đã khoá",
-    disable: "Khoá tài khoản",
+    disable: "Khoá",
     audit_log: "Nhật ký truy cập dữ liệu",
     audit_intro: "Ai đã xem, tải về hay thay đổi dữ liệu cá nhân, vào lúc nào. Nhật ký này không thể sửa hay xoá.",
     when: "Thời gian",
@@ -294,6 +298,10 @@ pub static VI: Texts = Texts {
     hamlet_kind_other: "Khác",
     resident_home_intro: "Các bài hướng dẫn và cuộc thi sẽ hiện ở đây.",
     footer: "Học vụ số – phần mềm tự do cho phong trào Bình dân học vụ số.",
+    none: "chưa có",
+    nav_users: "Người dùng",
+    nav_audit: "Nhật ký",
+    search_hint: "Gõ có dấu hay không dấu đều được.",
 };
 
 /// English, the second locale.
@@ -345,7 +353,7 @@ pub static EN: Texts = Texts {
     residents_intro_hamlet: "Residents of your hamlet.",
     residents_intro_assigned: "Residents of the households assigned to you.",
     search: "Search",
-    search_placeholder: "Name, with or without diacritics",
+    search_placeholder: "Name",
     no_residents: "Nobody.",
     full_name: "Full name",
     birth_year: "Year of birth",
@@ -391,7 +399,7 @@ pub static EN: Texts = Texts {
     status: "Status",
     active: "Active",
     disabled: "Disabled",
-    disable: "Disable account",
+    disable: "Disable",
     audit_log: "Data access log",
     audit_intro: "Who viewed, downloaded or changed personal data, and when. This log cannot be edited or deleted.",
     when: "When",
@@ -421,6 +429,10 @@ pub static EN: Texts = Texts {
     hamlet_kind_other: "Other",
     resident_home_intro: "Guides and contests will appear here.",
     footer: "Học vụ số – free software for the digital literacy movement.",
+    none: "none",
+    nav_users: "Users",
+    nav_audit: "Log",
+    search_hint: "With or without diacritics.",
 };
 
 impl Texts {
@@ -470,6 +482,49 @@ impl Texts {
             ConsentMethod::Digital => self.method_digital,
         }
     }
+}
+
+/// The words for an audit action, subject kind and detail.
+pub fn audit_words(
+    action: hocvuso_domain::privacy::AuditAction,
+    subject: hocvuso_domain::privacy::AuditSubject,
+    detail: &str,
+    lang: Lang,
+) -> (&'static str, &'static str, String) {
+    use hocvuso_domain::privacy::{AuditAction as A, AuditSubject as S};
+    let pick = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
+    let action = match action {
+        A::View => pick("Xem", "Viewed"),
+        A::Export => pick("Tải về", "Exported"),
+        A::Create => pick("Tạo mới", "Created"),
+        A::Update => pick("Sửa", "Changed"),
+        A::Erase => pick("Xoá thông tin", "Erased"),
+        A::ConsentGiven => pick("Ghi nhận đồng ý", "Consent given"),
+        A::ConsentWithdrawn => pick("Rút lại đồng ý", "Consent withdrawn"),
+        A::SignIn => pick("Đăng nhập", "Signed in"),
+        A::SignInFailed => pick("Đăng nhập sai", "Failed sign-in"),
+        A::Disable => pick("Khoá tài khoản", "Disabled account"),
+        A::PasswordChange => pick("Đổi mật khẩu", "Changed password"),
+    };
+    let subject = match subject {
+        S::Resident => pick("Người dân", "Resident"),
+        S::ResidentList => pick("Danh sách người dân", "Resident list"),
+        S::User => pick("Tài khoản", "Account"),
+        S::Hamlet => pick("Thôn, bản", "Hamlet"),
+        S::Household => pick("Hộ", "Household"),
+    };
+    // Details are written in a few fixed forms (see hocvuso_app); anything else is shown as it is.
+    let detail = match detail.strip_suffix(" rows") {
+        Some(n) => format!("{n} {}", pick("người", "people")),
+        None => match detail {
+            "wrong password" => pick("sai mật khẩu", "wrong password").to_owned(),
+            "unknown account" => pick("không có tài khoản này", "unknown account").to_owned(),
+            "disabled account" => pick("tài khoản đã khoá", "disabled account").to_owned(),
+            "person export (json)" => pick("toàn bộ dữ liệu (JSON)", "all data (JSON)").to_owned(),
+            other => other.to_owned(),
+        },
+    };
+    (action, subject, detail)
 }
 
 /// The message for a stable error code, in plain words. Unknown codes get a general message.

@@ -62,8 +62,8 @@ impl PageContext {
                 nav.push(("/province", t.province_overview));
             }
             if matches!(role, Role::CommuneAdmin | Role::SuperAdmin) {
-                nav.push(("/users", t.users));
-                nav.push(("/audit", t.audit_log));
+                nav.push(("/users", t.nav_users));
+                nav.push(("/audit", t.nav_audit));
             }
             nav.push(("/account", t.account));
         } else {

@@ -119,15 +119,18 @@ pub(crate) async fn show_audit_log(
     let events = hocvuso_app::privacy::audit_log(&state.ctx, &actor, commune).await?;
     let rows = events
         .into_iter()
-        .map(|e| AuditRow {
-            at: hocvuso_domain::calendar::format_datetime_vn(e.at),
-            actor: e.actor.map(|a| format!("#{a}")).unwrap_or_else(|| "–".into()),
-            action: e.action.as_str(),
-            subject: match e.subject_id {
-                Some(id) => format!("{} #{id}", e.subject.as_str()),
-                None => e.subject.as_str().to_owned(),
-            },
-            detail: e.detail,
+        .map(|e| {
+            let (action, subject, detail) = crate::i18n::audit_words(e.action, e.subject, &e.detail, lang);
+            AuditRow {
+                at: hocvuso_domain::calendar::format_datetime_vn(e.at),
+                actor: e.actor.map(|a| format!("#{a}")).unwrap_or_else(|| "–".into()),
+                action,
+                subject: match e.subject_id {
+                    Some(id) => format!("{subject} #{id}"),
+                    None => subject.to_owned(),
+                },
+                detail,
+            }
         })
         .collect();
     render(&AuditPage { ctx: PageContext::new(&state, lang, Some(&session), "/audit"), rows })

@@ -139,8 +139,8 @@ pub(crate) async fn show_resident(
             None => "",
         },
         hamlet: hamlets.get(&resident.hamlet_id.0).cloned().unwrap_or_default(),
-        phone: resident.phone.as_ref().map(|p| p.masked()).unwrap_or_default(),
-        cccd: resident.cccd.as_ref().map(|c| c.masked()).unwrap_or_default(),
+        phone: resident.phone.as_ref().map(|p| p.masked()).unwrap_or_else(|| t.none.to_owned()),
+        cccd: resident.cccd.as_ref().map(|c| c.masked()).unwrap_or_else(|| t.none.to_owned()),
         consents: consents
             .iter()
             .map(|c| ConsentRow {

@@ -1,0 +1,255 @@
+// The browser suite of Học vụ số. Run by ./run as: node suite.mjs http://127.0.0.1:PORT
+//
+// Debian Chromium, driven by playwright-core, visits every page a visitor and each demo role can reach
+// on a 360×740 phone screen, and checks on each one:
+//   - the HTTP status (200, or 404 for the missing page),
+//   - axe-core finds no WCAG 2.0/2.1 A or AA violation,
+//   - no error in the console (this includes Content Security Policy violations),
+//   - no failed request to the server,
+//   - nothing wider than the screen (no horizontal scrolling at 360 px).
+// It saves a full-page screenshot of each page to screenshots/<role>-<slug>.png, measures the cold load
+// of "/" and "/login", and ends with one line "N passed, N failed"; the exit code is 1 if any failed.
+//
+// axe-core is run with page.evaluate (through the DevTools protocol), which the page's CSP
+// (script-src 'self') does not block; so the CSP stays enforced and its violations show as errors.
+
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BASE = (process.argv[2] || '').replace(/\/$/, '');
+if (!BASE) {
+  console.error('usage: node suite.mjs http://127.0.0.1:PORT');
+  process.exit(2);
+}
+const ORIGIN = new URL(BASE).origin;
+const AXE_SOURCE = fs.readFileSync(path.join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const SHOTS = path.join(HERE, 'screenshots');
+const PASSWORD = 'hocvuso-demo-2026';
+const ROLES = [
+  ['super-admin', '0900000001'],
+  ['province-staff', '0900000002'],
+  ['commune-admin', '0900000010'],
+  ['commune-staff', '0900000011'],
+  ['hamlet-lead', '0900000012'],
+  ['volunteer', '0900000013'],
+  ['resident', '0900000014'],
+];
+// Limits of the cold load of "/" on a phone (see docs/performance.md).
+const HOME_MAX_REQUESTS = 5;
+const HOME_MAX_BYTES = 30 * 1024;
+
+const LAUNCH = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+};
+const CONTEXT = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, locale: 'vi-VN' };
+
+// --- Results -----------------------------------------------------------------------------------------
+let passed = 0;
+let failed = 0;
+function check(name, ok, details = []) {
+  if (ok) {
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${name}`);
+    for (const line of details) console.log(`       ${line}`);
+  }
+}
+
+// "/" -> "home", "/units/40" -> "units-40", "/residents/12" -> "residents-12".
+function slug(pathname) {
+  const s = pathname.replace(/^\/+|\/+$/g, '').replace(/[^a-zA-Z0-9]+/g, '-');
+  return s || 'home';
+}
+
+// --- One page ------------------------------------------------------------------------------------------
+// Opens `pathname` in `page` and runs every per-page check. Returns the page's status (or 0).
+async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug(pathname) } = {}) {
+  const label = `${role} ${pathname}`;
+  const consoleErrors = [];
+  const failedRequests = [];
+  const onConsole = (msg) => {
+    if (msg.type() !== 'error') return;
+    // Chromium logs a page's own error status (the expected 404) as "Failed to load resource".
+    const ownStatus = expectStatus !== 200 && msg.text().startsWith('Failed to load resource') &&
+      msg.location().url === BASE + pathname;
+    if (!ownStatus) consoleErrors.push(`${msg.text()} (${msg.location().url})`);
+  };
+  const onPageError = (err) => consoleErrors.push(`uncaught: ${err.message}`);
+  const onFailed = (req) => {
+    if (req.url().startsWith(ORIGIN)) failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`);
+  };
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  page.on('requestfailed', onFailed);
+  try {
+    let response;
+    try {
+      response = await page.goto(BASE + pathname, { waitUntil: 'load' });
+    } catch (err) {
+      check(`${label}: loads`, false, [err.message.split('\n')[0]]);
+      return 0;
+    }
+    const status = response ? response.status() : 0;
+    check(`${label}: HTTP ${expectStatus}`, status === expectStatus, [`got HTTP ${status}`]);
+
+    // Accessibility: axe-core, WCAG 2.0 and 2.1, levels A and AA.
+    try {
+      await page.evaluate(AXE_SOURCE);
+      const violations = await page.evaluate(async (tags) => {
+        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+        return result.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help,
+          targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+          count: v.nodes.length,
+        }));
+      }, AXE_TAGS);
+      check(`${label}: axe WCAG 2.1 AA`, violations.length === 0, violations.map((v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.count} element(s), e.g. ${v.targets.join(' | ')}`));
+    } catch (err) {
+      check(`${label}: axe WCAG 2.1 AA`, false, [`axe did not run: ${err.message.split('\n')[0]}`]);
+    }
+
+    // Nothing wider than a 360 px phone screen.
+    const fit = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      // The outermost elements that stick out on the right: they are the ones to fix.
+      const describe = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+        [...el.classList].map((c) => `.${c}`).join('');
+      const sticking = [...document.body.querySelectorAll('*')]
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+        .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 0.5)
+        .slice(0, 3)
+        .map((el) => `${describe(el.parentElement)} > ${describe(el)} ends at ` +
+          `${Math.round(el.getBoundingClientRect().right)} px`);
+      return { scrollWidth: document.documentElement.scrollWidth, width, sticking };
+    });
+    check(`${label}: fits 360 px`, fit.scrollWidth <= fit.width,
+      [`the page is ${fit.scrollWidth} px wide, the screen ${fit.width} px`, ...fit.sticking]);
+
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, `${role}-${shot}.png`), fullPage: true });
+
+    check(`${label}: no console error`, consoleErrors.length === 0, consoleErrors);
+    check(`${label}: no failed request`, failedRequests.length === 0, failedRequests);
+    return status;
+  } finally {
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    page.off('requestfailed', onFailed);
+  }
+}
+
+// --- Anonymous visitor ------------------------------------------------------------------------------
+async function anonymous(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  for (const pathname of ['/', '/units', '/units/40', '/login']) {
+    await checkPage(page, 'anonymous', pathname);
+  }
+  await checkPage(page, 'anonymous', '/khong-co', { expectStatus: 404, shot: 'not-found' });
+
+  // English: the switch sets the language, then "/" must say <html lang="en">.
+  await page.goto(`${BASE}/lang/en?next=/`, { waitUntil: 'load' });
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  check('anonymous /lang/en: <html lang="en">', lang === 'en', [`got lang="${lang}" on ${page.url()}`]);
+  await checkPage(page, 'anonymous', '/', { shot: 'en-home' });
+  await context.close();
+}
+
+// --- One signed-in role ---------------------------------------------------------------------------
+async function signedIn(browser, role, phone) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  try {
+    // Sign in through the real form.
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', phone);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/login', { timeout: 15000 }).catch(() => {}),
+      page.click('form[action="/login"] button[type="submit"]'),
+    ]);
+    const landed = new URL(page.url()).pathname;
+    check(`${role}: signs in and lands on /dashboard`, landed === '/dashboard', [`landed on ${page.url()}`]);
+    if (landed !== '/dashboard') return;
+
+    // Every link of the main navigation, plus the dashboard itself.
+    const hrefs = await page.$$eval('nav[aria-label] a', (links) => links.map((a) => a.getAttribute('href')));
+    const paths = ['/dashboard'];
+    for (const href of hrefs) {
+      if (!href || !href.startsWith('/') || href.startsWith('//') || href === '/') continue;
+      if (!paths.includes(href)) paths.push(href);
+    }
+    for (const pathname of paths) {
+      await checkPage(page, role, pathname);
+      // The resident register leads to one resident's page: open the first one.
+      if (pathname === '/residents') {
+        const first = await page.$eval('table a[href^="/residents/"]', (a) => a.getAttribute('href'))
+          .catch(() => null);
+        check(`${role} /residents: lists a resident`, first !== null, ['no table a[href^="/residents/"]']);
+        if (first) await checkPage(page, role, first, { shot: 'resident-detail' });
+      }
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+// --- Cold load ------------------------------------------------------------------------------------
+// A fresh context with the cache disabled: counts the requests and the bytes transferred (headers and
+// bodies as sent over the wire: CDP's Network.loadingFinished encodedDataLength).
+async function coldLoad(browser, pathname) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const requests = new Set();
+  let bytes = 0;
+  const errors = [];
+  cdp.on('Network.requestWillBeSent', (e) => requests.add(e.requestId));
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+  cdp.on('Network.loadingFailed', (e) => errors.push(`${e.errorText} (${e.type})`));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  await page.goto(BASE + pathname, { waitUntil: 'networkidle' });
+  await context.close();
+  console.log(`cold load ${pathname}: ${requests.size} requests, ${bytes} bytes`);
+  check(`cold load ${pathname}: no error`, errors.length === 0, errors);
+  return { requests: requests.size, bytes };
+}
+
+// --- Main ------------------------------------------------------------------------------------------
+fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
+const browser = await chromium.launch(LAUNCH);
+try {
+  const home = await coldLoad(browser, '/');
+  check(`cold load /: at most ${HOME_MAX_REQUESTS} requests`, home.requests <= HOME_MAX_REQUESTS,
+    [`${home.requests} requests`]);
+  check(`cold load /: at most ${HOME_MAX_BYTES} bytes`, home.bytes <= HOME_MAX_BYTES, [`${home.bytes} bytes`]);
+  await coldLoad(browser, '/login');
+
+  await anonymous(browser);
+  for (const [role, phone] of ROLES) {
+    try {
+      await signedIn(browser, role, phone);
+    } catch (err) {
+      check(`${role}: runs to the end`, false, [err.stack || String(err)]);
+    }
+  }
+} catch (err) {
+  check('suite runs to the end', false, [err.stack || String(err)]);
+} finally {
+  await browser.close();
+}
+
+console.log(`screenshots in ${path.relative(path.join(HERE, '../..'), SHOTS)}/`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
