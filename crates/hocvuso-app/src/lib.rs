@@ -35,12 +35,20 @@ pub struct Ctx {
     pub hasher: Arc<PasswordHasher>,
     /// Session lifetimes.
     pub session_policy: SessionPolicy,
+    /// The communes this deployment serves, kept briefly in memory: every public page shows them.
+    served_communes: Arc<places::ServedCommunesCache>,
 }
 
 impl Ctx {
     /// Builds the context with default session lifetimes.
     pub fn new(store: Store, clock: Clock, hasher: PasswordHasher) -> Ctx {
-        Ctx { store, clock, hasher: Arc::new(hasher), session_policy: SessionPolicy::default() }
+        Ctx {
+            store,
+            clock,
+            hasher: Arc::new(hasher),
+            session_policy: SessionPolicy::default(),
+            served_communes: Arc::default(),
+        }
     }
 
     fn now(&self) -> OffsetDateTime {

@@ -1,11 +1,14 @@
 //! Official units, the communes a deployment serves, hamlets, and the figures dashboards show.
 
+use std::sync::RwLock;
+
 use hocvuso_domain::accounts::{Actor, Role};
 use hocvuso_domain::ids::{CommuneId, ProvinceCode};
 use hocvuso_domain::places::{CommuneUnit, Hamlet, HamletKind, NewHamlet, Province};
 use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
 use hocvuso_domain::register::RegisterFigures;
 use hocvuso_domain::text;
+use time::OffsetDateTime;
 
 use crate::{AppError, Ctx};
 
@@ -24,10 +27,37 @@ pub async fn province_with_communes(ctx: &Ctx, code: &str) -> Result<(Province, 
     Ok((province, communes))
 }
 
-/// The communes this deployment serves.
+/// How long a server keeps the list of served communes. Another server of a province sees a newly served
+/// commune within this time; the server that added it sees it at once.
+const SERVED_COMMUNES_TTL: time::Duration = time::Duration::seconds(30);
+
+/// The list of served communes and when it was read.
+#[derive(Debug, Default)]
+pub(crate) struct ServedCommunesCache {
+    entry: RwLock<Option<(OffsetDateTime, Vec<CommuneUnit>)>>,
+}
+
+impl ServedCommunesCache {
+    fn get(&self, now: OffsetDateTime) -> Option<Vec<CommuneUnit>> {
+        let entry = self.entry.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entry.as_ref().filter(|(read_at, _)| now - *read_at < SERVED_COMMUNES_TTL).map(|(_, communes)| communes.clone())
+    }
+
+    fn set(&self, value: Option<(OffsetDateTime, Vec<CommuneUnit>)>) {
+        *self.entry.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = value;
+    }
+}
+
+/// The communes this deployment serves (read from the database at most every 30 seconds).
 pub async fn list_served_communes(ctx: &Ctx) -> Result<Vec<CommuneUnit>, AppError> {
+    let now = ctx.now();
+    if let Some(communes) = ctx.served_communes.get(now) {
+        return Ok(communes);
+    }
     let mut tx = ctx.store.read().await?;
-    Ok(tx.list_active_communes().await?)
+    let communes = tx.list_active_communes().await?;
+    ctx.served_communes.set(Some((now, communes.clone())));
+    Ok(communes)
 }
 
 /// Makes an official commune a tenant of this deployment (operator command; idempotent).
@@ -39,6 +69,7 @@ pub async fn serve_commune(ctx: &Ctx, commune_code: &str) -> Result<CommuneUnit,
     tx.activate_commune(commune_id, now).await?;
     let unit = tx.commune_unit_by_id(commune_id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
+    ctx.served_communes.set(None);
     Ok(unit)
 }
 

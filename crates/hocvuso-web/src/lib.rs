@@ -14,15 +14,12 @@ mod pages;
 pub mod security;
 pub mod state;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use state::{AppState, WebSettings};
 
@@ -59,7 +56,6 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(DefaultBodyLimit::max(extract::FORM_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }

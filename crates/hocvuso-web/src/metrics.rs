@@ -71,7 +71,8 @@ impl Metrics {
 
 /// Middleware that times every request.
 ///
-/// The log line names the route pattern (`/residents/{resident_id}`), never the raw path or query,
+/// The log line is at debug level: access logs usually come from the reverse proxy, and a line per request
+/// costs a fifth of the throughput of a small page (docs/performance.md). It names the route pattern (`/residents/{resident_id}`), never the raw path or query,
 /// which could carry a name or phone number someone typed.
 pub(crate) async fn track(State(state): State<crate::AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -80,7 +81,7 @@ pub(crate) async fn track(State(state): State<crate::AppState>, request: Request
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
     state.metrics.record(response.status().as_u16(), seconds);
-    tracing::info!(
+    tracing::debug!(
         method = %method,
         route = route.as_deref().unwrap_or("-"),
         status = response.status().as_u16(),

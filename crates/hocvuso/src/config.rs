@@ -73,6 +73,9 @@ pub(crate) struct ServeArgs {
     /// The site is served over HTTPS (behind a proxy): secure cookies and HSTS.
     #[arg(long, env = "HOCVUSO_SECURE_COOKIES")]
     pub(crate) secure_cookies: bool,
+    /// Seconds a client may take to send a request's headers before the connection is closed (slow-loris guard).
+    #[arg(long, env = "HOCVUSO_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub(crate) header_read_timeout: u64,
     /// Database connections (readers on SQLite).
     #[arg(long, env = "HOCVUSO_DB_CONNECTIONS", default_value_t = 8)]
     pub(crate) db_connections: u32,

@@ -271,3 +271,34 @@ async fn acknowledged_writes_survive_a_sigkill() {
         let _ = std::fs::remove_dir_all(&data);
     }
 }
+
+#[tokio::test]
+async fn clients_that_do_not_finish_their_headers_are_disconnected() {
+    let test = hocvuso_test_support::sqlite_store().await;
+    let data = data_dir(&test);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--header-read-timeout", "1"])
+        .env("HOCVUSO_DATA", &data)
+        .env_remove("HOCVUSO_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http_get(port, "/healthz").is_none_or(|r| !r.starts_with("HTTP/1.1 200")) {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::yield_now();
+    }
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHo").unwrap();
+    let mut rest = Vec::new();
+    // The server closes the connection once the header timeout passes; the read then ends.
+    let closed = slow.read_to_end(&mut rest);
+    assert!(closed.is_ok(), "the server closed the half-sent request: {closed:?}");
+    assert!(http_get(port, "/healthz").unwrap().starts_with("HTTP/1.1 200"), "others are still served");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&data);
+}
