@@ -14,9 +14,12 @@ pub struct WebSettings {
     pub is_demo: bool,
 }
 
-/// Shared state of the router. Cheap to clone.
+/// Shared state of the router: one pointer, because every middleware clones it for every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+/// What [`AppState`] points to.
+pub struct AppStateInner {
     /// Use cases.
     pub ctx: hocvuso_app::Ctx,
     /// Web settings.
@@ -27,15 +30,23 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
 impl AppState {
     /// Builds the state.
     pub fn new(ctx: hocvuso_app::Ctx, settings: WebSettings) -> AppState {
-        AppState {
+        AppState(Arc::new(AppStateInner {
             ctx,
             settings: Arc::new(settings),
             assets: Arc::new(Assets::new()),
             metrics: Arc::new(Metrics::default()),
-        }
+        }))
     }
 
     /// The session cookie's name: `__Host-` prefixed when served over HTTPS.
