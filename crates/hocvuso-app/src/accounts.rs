@@ -67,14 +67,8 @@ pub async fn sign_in(ctx: &Ctx, phone_input: &str, password_input: &str) -> Resu
         ctx.hasher.verify_nothing(password_input).await?;
         let mut tx = ctx.store.write().await?;
         tx.append_audit(
-            &NewAuditEvent {
-                actor: None,
-                commune_id: None,
-                action: AuditAction::SignInFailed,
-                subject: AuditSubject::User,
-                subject_id: None,
-                detail: "unknown account".into(),
-            },
+            &NewAuditEvent::new(None, None, AuditAction::SignInFailed, AuditSubject::User, None)
+                .with_detail("unknown account"),
             now,
         )
         .await?;
@@ -86,13 +80,9 @@ pub async fn sign_in(ctx: &Ctx, phone_input: &str, password_input: &str) -> Resu
     }
     let is_match = ctx.hasher.verify(password_input, &hash).await?;
     let mut tx = ctx.store.write().await?;
-    let audit = |action, detail: &str| NewAuditEvent {
-        actor: Some(user.id),
-        commune_id: user.commune_id,
-        action,
-        subject: AuditSubject::User,
-        subject_id: Some(user.id.0),
-        detail: detail.to_owned(),
+    let audit = |action, detail: &str| {
+        NewAuditEvent::new(Some(user.id), user.commune_id, action, AuditSubject::User, Some(user.id.0))
+            .with_detail(detail)
     };
     if !is_match || user.disabled_at.is_some() {
         if is_match {
@@ -159,14 +149,13 @@ pub async fn change_password(ctx: &Ctx, actor: &Actor, current: &str, new: &str)
     let mut tx = ctx.store.write().await?;
     tx.set_password(actor.user_id, &new_hash, now).await?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: actor.commune_id,
-            action: AuditAction::PasswordChange,
-            subject: AuditSubject::User,
-            subject_id: Some(actor.user_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            actor.commune_id,
+            AuditAction::PasswordChange,
+            AuditSubject::User,
+            Some(actor.user_id.0),
+        ),
         now,
     )
     .await?;
@@ -200,6 +189,16 @@ pub enum Creator<'a> {
     User(&'a Actor),
     /// `hocvuso user create` run by whoever runs the server.
     Operator,
+}
+
+impl Creator<'_> {
+    /// The account acting, if any (the operator at the command line has none).
+    fn user_id(&self) -> Option<UserId> {
+        match self {
+            Creator::User(actor) => Some(actor.user_id),
+            Creator::Operator => None,
+        }
+    }
 }
 
 /// Creates an account after checking every field and the creator's right to create it.
@@ -251,17 +250,8 @@ pub async fn create_account(ctx: &Ctx, creator: Creator<'_>, input: &NewAccountI
             other => other.into(),
         })?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: match creator {
-                Creator::User(actor) => Some(actor.user_id),
-                Creator::Operator => None,
-            },
-            commune_id,
-            action: AuditAction::Create,
-            subject: AuditSubject::User,
-            subject_id: Some(user_id.0),
-            detail: role.as_str().to_owned(),
-        },
+        &NewAuditEvent::new(creator.user_id(), commune_id, AuditAction::Create, AuditSubject::User, Some(user_id.0))
+            .with_detail(role.as_str()),
         now,
     )
     .await?;
@@ -325,30 +315,18 @@ pub async fn list_accounts(ctx: &Ctx, actor: &Actor) -> Result<Vec<User>, AppErr
     Ok(tx.list_users(commune_filter).await?)
 }
 
-/// Disables an account and ends its sessions. Operators use `Creator::Operator`.
+/// Disables an account and ends its sessions. Nobody disables their own account.
 pub async fn disable_account(ctx: &Ctx, creator: Creator<'_>, user_id: UserId) -> Result<(), AppError> {
+    let target = existing_account(ctx, user_id).await?;
+    let actor_id = authorize_management(ctx, &creator, &target).await?;
+    if actor_id == Some(target.id) {
+        return Err(AppError::NotFound);
+    }
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
-    let target = tx.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
-    let actor_id = match creator {
-        Creator::User(actor) => {
-            if !may_manage_existing(ctx, actor, &target).await? || actor.user_id == target.id {
-                return Err(AppError::NotFound);
-            }
-            Some(actor.user_id)
-        }
-        Creator::Operator => None,
-    };
     tx.disable_user(user_id, now).await?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: actor_id,
-            commune_id: target.commune_id,
-            action: AuditAction::Disable,
-            subject: AuditSubject::User,
-            subject_id: Some(user_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(actor_id, target.commune_id, AuditAction::Disable, AuditSubject::User, Some(user_id.0)),
         now,
     )
     .await?;
@@ -359,31 +337,20 @@ pub async fn disable_account(ctx: &Ctx, creator: Creator<'_>, user_id: UserId) -
 /// Sets a new password for an account (by an operator or a manager); its sessions end.
 pub async fn reset_password(ctx: &Ctx, creator: Creator<'_>, user_id: UserId, new: &str) -> Result<(), AppError> {
     password::check(new).map_err(|err| AppError::invalid("password", err.code()))?;
-    let mut tx = ctx.store.read().await?;
-    let target = tx.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
-    drop(tx);
-    let actor_id = match creator {
-        Creator::User(actor) => {
-            if !may_manage_existing(ctx, actor, &target).await? {
-                return Err(AppError::NotFound);
-            }
-            Some(actor.user_id)
-        }
-        Creator::Operator => None,
-    };
+    let target = existing_account(ctx, user_id).await?;
+    let actor_id = authorize_management(ctx, &creator, &target).await?;
     let hash = ctx.hasher.hash(new).await?;
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     tx.set_password(user_id, &hash, now).await?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: actor_id,
-            commune_id: target.commune_id,
-            action: AuditAction::PasswordChange,
-            subject: AuditSubject::User,
-            subject_id: Some(user_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            actor_id,
+            target.commune_id,
+            AuditAction::PasswordChange,
+            AuditSubject::User,
+            Some(user_id.0),
+        ),
         now,
     )
     .await?;
@@ -396,6 +363,21 @@ pub async fn account_by_phone(ctx: &Ctx, phone_input: &str) -> Result<User, AppE
     let phone = PhoneNumber::parse(phone_input).map_err(|err| AppError::invalid("phone", err.code()))?;
     let mut tx = ctx.store.read().await?;
     tx.user_credentials_by_phone(&phone).await?.map(|(user, _)| user).ok_or(AppError::NotFound)
+}
+
+async fn existing_account(ctx: &Ctx, user_id: UserId) -> Result<User, AppError> {
+    let mut tx = ctx.store.read().await?;
+    tx.user_by_id(user_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Checks that the creator may manage an existing account; returns who acts (nobody for the operator).
+/// Accounts out of reach look missing.
+async fn authorize_management(ctx: &Ctx, creator: &Creator<'_>, target: &User) -> Result<Option<UserId>, AppError> {
+    match creator {
+        Creator::User(actor) if may_manage_existing(ctx, actor, target).await? => Ok(Some(actor.user_id)),
+        Creator::User(_) => Err(AppError::NotFound),
+        Creator::Operator => Ok(None),
+    }
 }
 
 async fn may_manage_existing(ctx: &Ctx, actor: &Actor, target: &User) -> Result<bool, AppError> {

@@ -108,14 +108,13 @@ pub async fn create_hamlet(ctx: &Ctx, actor: &Actor, name: &str, kind: &str) -> 
         other => other.into(),
     })?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: Some(commune_id),
-            action: AuditAction::Create,
-            subject: AuditSubject::Hamlet,
-            subject_id: Some(hamlet_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(commune_id),
+            AuditAction::Create,
+            AuditSubject::Hamlet,
+            Some(hamlet_id.0),
+        ),
         now,
     )
     .await?;

@@ -35,14 +35,14 @@ pub async fn list_residents(ctx: &Ctx, actor: &Actor, search: Option<&str>) -> R
     let mut tx = ctx.store.write().await?;
     let mut residents = tx.list_residents(scope, search.as_deref(), LIST_LIMIT).await?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: Some(scope.commune_id()),
-            action: AuditAction::View,
-            subject: AuditSubject::ResidentList,
-            subject_id: None,
-            detail: format!("{} rows", residents.len()),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(scope.commune_id()),
+            AuditAction::View,
+            AuditSubject::ResidentList,
+            None,
+        )
+        .with_detail(format!("{} rows", residents.len())),
         now,
     )
     .await?;
@@ -62,14 +62,13 @@ pub async fn show_resident(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) ->
     let mut tx = ctx.store.write().await?;
     let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: Some(resident.commune_id),
-            action: AuditAction::View,
-            subject: AuditSubject::Resident,
-            subject_id: Some(resident.id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(resident.commune_id),
+            AuditAction::View,
+            AuditSubject::Resident,
+            Some(resident.id.0),
+        ),
         now,
     )
     .await?;
@@ -106,14 +105,13 @@ pub async fn add_household(ctx: &Ctx, actor: &Actor, input: &NewHouseholdInput) 
         .await
         .map_err(|_| AppError::invalid("hamlet_id", "hamlet_unknown"))?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: Some(commune_id),
-            action: AuditAction::Create,
-            subject: AuditSubject::Household,
-            subject_id: Some(household_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(commune_id),
+            AuditAction::Create,
+            AuditSubject::Household,
+            Some(household_id.0),
+        ),
         now,
     )
     .await?;
@@ -208,14 +206,13 @@ pub async fn add_resident(ctx: &Ctx, actor: &Actor, input: &NewResidentInput) ->
     }
     let resident_id = tx.insert_resident(commune_id, &resident, now).await?;
     tx.append_audit(
-        &NewAuditEvent {
-            actor: Some(actor.user_id),
-            commune_id: Some(commune_id),
-            action: AuditAction::Create,
-            subject: AuditSubject::Resident,
-            subject_id: Some(resident_id.0),
-            detail: String::new(),
-        },
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(commune_id),
+            AuditAction::Create,
+            AuditSubject::Resident,
+            Some(resident_id.0),
+        ),
         now,
     )
     .await?;

@@ -221,6 +221,25 @@ pub struct NewAuditEvent {
     pub detail: String,
 }
 
+impl NewAuditEvent {
+    /// An entry with no detail.
+    pub fn new(
+        actor: Option<UserId>,
+        commune_id: Option<CommuneId>,
+        action: AuditAction,
+        subject: AuditSubject,
+        subject_id: Option<i64>,
+    ) -> NewAuditEvent {
+        NewAuditEvent { actor, commune_id, action, subject, subject_id, detail: String::new() }
+    }
+
+    /// Adds a short, non-personal detail.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> NewAuditEvent {
+        self.detail = detail.into();
+        self
+    }
+}
+
 /// An entry of the audit log as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEvent {
