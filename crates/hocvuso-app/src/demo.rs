@@ -63,6 +63,7 @@ pub const DEMO_LOGINS: &[DemoAccount] = &[
     account("0900000021", "Cán bộ VH-XH Châu Bình (demo)", Role::CommuneStaff, Some(DEMO_COMMUNE_B), None),
     account("0900000022", "Trưởng bản Na Hương (demo)", Role::HamletLead, Some(DEMO_COMMUNE_B), Some(0)),
     account("0900000023", "Tình nguyện viên Châu Bình (demo)", Role::Volunteer, Some(DEMO_COMMUNE_B), None),
+    account("0900000024", "Người dân Châu Bình (demo)", Role::Resident, Some(DEMO_COMMUNE_B), None),
 ];
 
 const HAMLETS_A: &[(&str, HamletKind)] = &[

@@ -56,10 +56,14 @@ pub const DEMO_PASSWORD: &str = hocvuso_app::demo::DEMO_PASSWORD;
 
 impl TestApp {
     pub async fn on(store: TestStore) -> TestApp {
+        TestApp::with_settings(store, WebSettings::default()).await
+    }
+
+    pub async fn with_settings(store: TestStore, settings: WebSettings) -> TestApp {
         let clock = Clock::fixed(test_now());
         let ctx = Ctx::new(store.store.clone(), clock.clone(), PasswordHasher::new(2));
         hocvuso_app::demo::load_demo(&ctx, &|_, _| {}).await.expect("demo loads");
-        let router = hocvuso_web::router(AppState::new(ctx.clone(), WebSettings::default()));
+        let router = hocvuso_web::router(AppState::new(ctx.clone(), settings));
         TestApp { router, ctx, clock, label: store.label, _store: store }
     }
 
@@ -178,4 +182,5 @@ pub mod demo {
     pub const STAFF_B: &str = "0900000021";
     pub const LEAD_B: &str = "0900000022";
     pub const VOLUNTEER_B: &str = "0900000023";
+    pub const RESIDENT_B: &str = "0900000024";
 }

@@ -179,7 +179,7 @@ async fn no_role_reaches_the_other_communes_data_by_any_route() {
             let browser = app.sign_in(phone).await;
             check(&app, phone, &browser, &target_b, &api_paths, false).await;
         }
-        for phone in [demo::ADMIN_B, demo::STAFF_B, demo::LEAD_B, demo::VOLUNTEER_B] {
+        for phone in [demo::ADMIN_B, demo::STAFF_B, demo::LEAD_B, demo::VOLUNTEER_B, demo::RESIDENT_B] {
             let browser = app.sign_in(phone).await;
             check(&app, phone, &browser, &target_a, &api_paths, false).await;
         }

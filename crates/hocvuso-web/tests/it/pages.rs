@@ -142,3 +142,19 @@ async fn staff_add_hamlets_that_list_in_vietnamese_order() {
         );
     }
 }
+
+#[tokio::test]
+async fn behind_tls_cookies_are_secure_host_prefixed_and_hsts_is_sent() {
+    let store = hocvuso_test_support::sqlite_store().await;
+    let settings = hocvuso_web::WebSettings { secure_cookies: true, is_demo: true };
+    let app = TestApp::with_settings(store, settings).await;
+    let home = app.get("/", None).await;
+    assert_eq!(home.headers.get("strict-transport-security").unwrap(), "max-age=31536000");
+    assert!(home.body.contains("Bản dùng thử"), "the demo banner shows");
+    let login = app.get("/login", None).await;
+    let cookie = login.headers.get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-hv_login=") && cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
