@@ -18,13 +18,22 @@ struct Migration {
 }
 
 /// Every migration, in order. Add new ones at the end; never edit one that has landed.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    portable: include_str!("../migrations/0001_foundation.sql"),
-    sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        portable: include_str!("../migrations/0001_foundation.sql"),
+        sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "skills_and_visits",
+        portable: include_str!("../migrations/0002_skills_and_visits.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");
 const COMMUNES_CSV: &str = include_str!("../data/communes.csv");

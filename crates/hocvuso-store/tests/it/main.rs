@@ -7,6 +7,7 @@ mod accounts;
 mod places;
 mod privacy;
 mod register;
+mod skills;
 
 use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId};
 use hocvuso_domain::places::{HamletKind, NewHamlet};

@@ -1,6 +1,9 @@
 //! Households, residents and volunteer assignments. Every resident query is narrowed by a
 //! [`ResidentScope`], so what an actor may not see is never loaded.
 
+mod skills;
+mod visits;
+
 use hocvuso_domain::accounts::ResidentScope;
 use hocvuso_domain::cccd::Cccd;
 use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId, ResidentId, UserId};
@@ -15,13 +18,14 @@ use time::OffsetDateTime;
 use crate::{StoreError, Tx, opt_from_ms, to_ms};
 
 const RESIDENT_SELECT: &str = "SELECT r.resident_id, r.commune_id, r.household_id, h.hamlet_id, r.full_name, \
-                               r.birth_year, r.gender, r.phone, r.cccd, r.erased_at \
+                               r.birth_year, r.gender, r.phone, r.cccd, r.erased_at, r.has_smartphone, \
+                               r.vneid_confirmed_at \
                                FROM resident r JOIN household h ON h.household_id = r.household_id";
 
 /// The SQL condition of a scope, given the number of its first placeholder; and the value to bind there.
 ///
 /// `$1` is always the commune; the scope adds at most one more placeholder.
-fn scope_clause(scope: ResidentScope) -> (&'static str, Option<i64>) {
+pub(crate) fn scope_clause(scope: ResidentScope) -> (&'static str, Option<i64>) {
     match scope {
         ResidentScope::Commune(_) => ("r.commune_id = $1", None),
         ResidentScope::Hamlet(_, hamlet_id) => ("r.commune_id = $1 AND h.hamlet_id = $2", Some(hamlet_id.0)),
@@ -54,6 +58,8 @@ fn resident_from_row(row: &AnyRow) -> Result<Resident, StoreError> {
         phone: phone.map(|p| PhoneNumber::parse(&p).map_err(|_| StoreError::Corrupt("resident.phone"))).transpose()?,
         cccd: cccd.map(|c| Cccd::parse(&c).map_err(|_| StoreError::Corrupt("resident.cccd"))).transpose()?,
         erased_at: opt_from_ms(row.try_get("erased_at")?)?,
+        has_smartphone: row.try_get::<Option<i64>, _>("has_smartphone")?.map(|flag| flag != 0),
+        vneid_confirmed_at: opt_from_ms(row.try_get("vneid_confirmed_at")?)?,
     })
 }
 

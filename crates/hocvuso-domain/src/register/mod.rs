@@ -1,6 +1,7 @@
-//! The coverage register as far as the foundation needs it: households and residents of a hamlet.
-//!
-//! The register capability extends these with skills, visits and help requests.
+//! The coverage register: households, residents, the skills each person has, and volunteers' visits.
+
+pub mod skills;
+pub mod visits;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -76,6 +77,11 @@ pub struct Resident {
     /// Set when the person's identifying data was erased.
     #[serde(with = "time::serde::rfc3339::option")]
     pub erased_at: Option<OffsetDateTime>,
+    /// Whether the person has a smartphone (`None`: not asked yet).
+    pub has_smartphone: Option<bool>,
+    /// When someone confirmed the person's skills are recorded on VNeID.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub vneid_confirmed_at: Option<OffsetDateTime>,
 }
 
 impl std::fmt::Debug for Resident {
