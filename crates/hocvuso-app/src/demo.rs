@@ -8,10 +8,13 @@ use hocvuso_domain::person_name::PersonName;
 use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::places::{HamletKind, NewHamlet};
 use hocvuso_domain::privacy::{ConsentMethod, ConsentPurpose};
+use hocvuso_domain::register::skills::SignOffMethod;
+use hocvuso_domain::register::visits::{NewVisit, TargetGroup, VisitOutcome};
 use hocvuso_domain::register::{Gender, NewResident};
 use hocvuso_store::NewUser;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use time::Duration;
 
 use crate::{AppError, Ctx};
 
@@ -163,6 +166,7 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
     let mut done = 0;
     let mut n_residents = 0;
     for (commune_id, hamlet_ids) in &hamlets {
+        let skills = tx.list_skills(*commune_id).await?;
         let volunteer = volunteers.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u);
         let staff = recorder.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u);
         for (hamlet_idx, hamlet_id) in hamlet_ids.iter().enumerate() {
@@ -220,15 +224,38 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
                         )
                         .await?;
                     if let Some(staff) = staff {
-                        tx.insert_consent(
-                            *commune_id,
-                            resident_id,
-                            ConsentPurpose::Register,
-                            ConsentMethod::Written,
-                            staff,
-                            now,
-                        )
-                        .await?;
+                        let (register, written) = (ConsentPurpose::Register, ConsentMethod::Written);
+                        tx.insert_consent(*commune_id, resident_id, register, written, staff, now).await?;
+                        // About a third can do everything, a third some of it, a third nothing yet.
+                        let share = rng.random_range(0..3);
+                        for skill in &skills {
+                            if share == 2 || (share == 1 && rng.random_bool(0.5)) {
+                                let when = now - Duration::days(rng.random_range(1..200));
+                                let observed = SignOffMethod::Observed;
+                                tx.insert_sign_off(*commune_id, resident_id, skill.id, observed, "", staff, when)
+                                    .await?;
+                            }
+                        }
+                    }
+                    let has_phone = match rng.random_range(0..10) {
+                        0..=1 => Some(false),
+                        2..=7 => Some(true),
+                        _ => None,
+                    };
+                    tx.set_has_smartphone(*commune_id, resident_id, has_phone, now).await?;
+                    if rng.random_bool(0.04) {
+                        tx.set_resident_groups(*commune_id, resident_id, &[TargetGroup::Disability]).await?;
+                    }
+                    if let (Some(volunteer), true) = (volunteer, rng.random_bool(0.2)) {
+                        let visit = NewVisit {
+                            household_id,
+                            resident_id: Some(resident_id),
+                            visited_at: now - Duration::days(rng.random_range(1..120)),
+                            outcome: if rng.random_bool(0.8) { VisitOutcome::Helped } else { VisitOutcome::NotHome },
+                            practised: "Gọi video bằng Zalo".into(),
+                            next_step: String::new(),
+                        };
+                        tx.insert_visit(*commune_id, &visit, volunteer, now).await?;
                     }
                     n_residents += 1;
                 }

@@ -67,6 +67,7 @@ pub async fn serve_commune(ctx: &Ctx, commune_code: &str) -> Result<CommuneUnit,
     let mut tx = ctx.store.write().await?;
     tx.commune_unit_by_id(commune_id).await?.ok_or(AppError::invalid("commune_code", "unit_unknown"))?;
     tx.activate_commune(commune_id, now).await?;
+    tx.insert_default_skills(commune_id, now).await?;
     let unit = tx.commune_unit_by_id(commune_id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     ctx.served_communes.set(None);

@@ -30,6 +30,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/residents", get(list_residents))
         .route("/api/v1/residents/{resident_id}", get(show_resident))
         .route("/api/v1/residents/{resident_id}/export", get(export_resident))
+        .route("/api/v1/residents/{resident_id}/skills", get(show_resident_skills))
+        .route("/api/v1/left-behind", get(list_left_behind))
 }
 
 /// The OpenAPI document.
@@ -45,7 +47,9 @@ pub(crate) fn routes() -> Router<AppState> {
         create_hamlet,
         list_residents,
         show_resident,
-        export_resident
+        export_resident,
+        show_resident_skills,
+        list_left_behind
     ),
     components(schemas(
         ApiErrorBody,
@@ -55,7 +59,10 @@ pub(crate) fn routes() -> Router<AppState> {
         FiguresView,
         HamletView,
         NewHamletBody,
-        ResidentView
+        ResidentView,
+        SkillView,
+        ResidentSkillsView,
+        LeftBehindView
     ))
 )]
 pub struct ApiDoc;
@@ -340,4 +347,117 @@ async fn export_resident(
     let resident_id = resident_id.parse().map(ResidentId).map_err(|_| hocvuso_app::AppError::NotFound)?;
     let export = hocvuso_app::privacy::export_person(&state.ctx, &session.actor(), resident_id).await?;
     Ok(Json(export).into_response())
+}
+
+/// A skill of the checklist with the person's confirmation, if any.
+#[derive(Serialize, ToSchema)]
+pub struct SkillView {
+    /// Skill id.
+    pub id: i64,
+    /// Stable code (`zalo`, `vneid_level2`…).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Whether it counts towards "phổ cập".
+    pub is_core: bool,
+    /// When it was confirmed (RFC 3339), if it holds now.
+    pub confirmed_at: Option<String>,
+    /// How (`observed`, `in_class`, `self_reported`).
+    pub method: Option<String>,
+}
+
+/// A person's skills and status now.
+#[derive(Serialize, ToSchema)]
+pub struct ResidentSkillsView {
+    /// Whether the person counts as reached (phổ cập).
+    pub is_reached: bool,
+    /// Core skills missing.
+    pub n_missing_core: usize,
+    /// The checklist, retired skills left out.
+    pub skills: Vec<SkillView>,
+}
+
+/// The skills of a resident the user may see.
+#[utoipa::path(
+    get,
+    path = "/api/v1/residents/{resident_id}/skills",
+    params(("resident_id" = i64, Path, description = "Resident id")),
+    responses((status = 200, body = ResidentSkillsView), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody))
+)]
+async fn show_resident_skills(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(resident_id): Path<String>,
+) -> Result<Json<ResidentSkillsView>, ApiError> {
+    let resident_id = resident_id.parse().map(ResidentId).map_err(|_| hocvuso_app::AppError::NotFound)?;
+    let skills = hocvuso_app::register::skills::resident_skills(&state.ctx, &session.actor(), resident_id).await?;
+    let views = skills
+        .skills
+        .iter()
+        .filter(|k| !k.is_retired)
+        .map(|k| {
+            let active = skills.sign_offs.iter().find(|s| s.skill_id == k.id && s.revoked_at.is_none());
+            SkillView {
+                id: k.id.0,
+                code: k.code.clone(),
+                name: k.name.clone(),
+                is_core: k.is_core,
+                confirmed_at: active
+                    .and_then(|s| s.confirmed_at.format(&time::format_description::well_known::Rfc3339).ok()),
+                method: active.map(|s| s.method.as_str().to_owned()),
+            }
+        })
+        .collect();
+    Ok(Json(ResidentSkillsView {
+        is_reached: skills.status.is_reached,
+        n_missing_core: skills.status.missing_core.len(),
+        skills: views,
+    }))
+}
+
+/// One person not yet reached.
+#[derive(Serialize, ToSchema)]
+pub struct LeftBehindView {
+    /// The person, contacts masked.
+    pub resident: ResidentView,
+    /// Core skills missing.
+    pub n_missing_core: usize,
+    /// Aged 60 or more.
+    pub is_elderly: bool,
+    /// The only member of the household.
+    pub lives_alone: bool,
+    /// Recorded with a disability.
+    pub has_disability: bool,
+    /// Known to have no smartphone.
+    pub has_no_smartphone: bool,
+    /// Last visit that reached the household (RFC 3339).
+    pub last_contact: Option<String>,
+}
+
+/// The people of the user's scope not yet reached, most in need first (audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/left-behind",
+    responses((status = 200, body = [LeftBehindView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody))
+)]
+async fn list_left_behind(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+) -> Result<Json<Vec<LeftBehindView>>, ApiError> {
+    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &session.actor()).await?;
+    Ok(Json(
+        rows.iter()
+            .map(|row| LeftBehindView {
+                resident: ResidentView::from(&row.resident),
+                n_missing_core: row.n_missing_core,
+                is_elderly: row.need.is_elderly,
+                lives_alone: row.need.lives_alone,
+                has_disability: row.need.has_disability,
+                has_no_smartphone: row.need.has_no_smartphone,
+                last_contact: row
+                    .last_contact
+                    .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok()),
+            })
+            .collect(),
+    ))
 }

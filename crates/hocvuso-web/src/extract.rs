@@ -129,12 +129,12 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let bytes = axum::body::to_bytes(body, FORM_LIMIT)
             .await
             .map_err(|_| WebError(AppError::invalid("form", "body_too_large")).into_response())?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
+        let field: CsrfField = serde_html_form::from_bytes(&bytes)
             .map_err(|_| WebError(AppError::invalid("form", "form_malformed")).into_response())?;
         if !tokens_match(&field.csrf, &session.csrf_token) {
             return Err(csrf_refused());
         }
-        let form: T = serde_urlencoded::from_bytes(&bytes)
+        let form: T = serde_html_form::from_bytes(&bytes)
             .map_err(|_| WebError(AppError::invalid("form", "form_malformed")).into_response())?;
         Ok(CsrfForm(session, form))
     }
@@ -157,7 +157,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PlainForm<T>
         let bytes = axum::body::to_bytes(request.into_body(), FORM_LIMIT)
             .await
             .map_err(|_| WebError(AppError::invalid("form", "body_too_large")).into_response())?;
-        serde_urlencoded::from_bytes(&bytes)
+        serde_html_form::from_bytes(&bytes)
             .map(PlainForm)
             .map_err(|_| WebError(AppError::invalid("form", "form_malformed")).into_response())
     }

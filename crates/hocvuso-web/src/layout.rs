@@ -54,9 +54,11 @@ impl PageContext {
             nav.push(("/dashboard", t.dashboard));
             if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead | Role::Volunteer) {
                 nav.push(("/residents", t.residents));
+                nav.push(("/left-behind", t.left_behind));
             }
             if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
                 nav.push(("/hamlets", t.hamlets));
+                nav.push(("/skills", t.checklist));
             }
             if matches!(role, Role::ProvinceStaff | Role::SuperAdmin) {
                 nav.push(("/province", t.province_overview));

@@ -180,7 +180,7 @@ mod tests {
     fn the_most_in_need_and_longest_unvisited_come_first() {
         let old = datetime!(2026-01-01 00:00 UTC);
         let recent = datetime!(2026-11-01 00:00 UTC);
-        let mut people = vec![
+        let mut people = [
             ("young, visited recently", need([false, false, false, false], Some(recent))),
             ("elderly alone, visited recently", need([true, true, false, false], Some(recent))),
             ("elderly alone, visited long ago", need([true, true, false, false], Some(old))),

@@ -4,15 +4,19 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use axum::response::Response;
+use hocvuso_app::register::visits::VisitInput;
 use hocvuso_domain::accounts::ResidentScope;
 use hocvuso_domain::ids::ResidentId;
+use hocvuso_domain::register::skills::{SignOffId, SignOffMethod, SkillId};
+use hocvuso_domain::register::visits::{TargetGroup, VisitOutcome};
 use hocvuso_domain::register::{Gender, Resident};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::{CsrfForm, SignedIn};
 use crate::i18n::{Lang, Texts};
 use crate::layout::PageContext;
 use crate::pages::render;
@@ -107,6 +111,57 @@ struct ResidentPage {
     is_erased: bool,
     can_erase: bool,
     saved: bool,
+    is_reached: bool,
+    status_line: String,
+    skill_rows: Vec<SkillRow>,
+    revoked: Vec<String>,
+    vneid_confirmed_at: Option<String>,
+    can_confirm_vneid: bool,
+    visits: Vec<String>,
+    groups: Vec<(&'static str, &'static str, bool)>,
+    smartphone_options: Vec<(&'static str, &'static str, bool)>,
+}
+
+struct Confirmation {
+    id: i64,
+    method: &'static str,
+    at: String,
+    note: String,
+}
+
+struct SkillRow {
+    id: i64,
+    name: String,
+    is_core: bool,
+    is_retired: bool,
+    confirmation: Option<Confirmation>,
+}
+
+fn method_name(method: SignOffMethod, t: &Texts) -> &'static str {
+    match method {
+        SignOffMethod::Observed => t.method_observed,
+        SignOffMethod::InClass => t.method_in_class,
+        SignOffMethod::SelfReported => t.method_self_reported,
+    }
+}
+
+fn outcome_name(outcome: VisitOutcome, t: &Texts) -> &'static str {
+    match outcome {
+        VisitOutcome::Helped => t.outcome_helped,
+        VisitOutcome::NotHome => t.outcome_not_home,
+        VisitOutcome::Declined => t.outcome_declined,
+        VisitOutcome::FollowUp => t.outcome_follow_up,
+    }
+}
+
+pub(crate) fn group_name(group: TargetGroup, t: &Texts) -> &'static str {
+    match group {
+        TargetGroup::Farmer => t.group_farmer,
+        TargetGroup::PupilStudent => t.group_pupil_student,
+        TargetGroup::Official => t.group_official,
+        TargetGroup::Disability => t.group_disability,
+        TargetGroup::EthnicMinority => t.group_ethnic_minority,
+    }
 }
 
 #[derive(Deserialize)]
@@ -127,7 +182,48 @@ pub(crate) async fn show_resident(
     let resident = hocvuso_app::register::show_resident(&state.ctx, &actor, ResidentId(resident_id)).await?;
     let consents = hocvuso_app::privacy::list_consents(&state.ctx, &actor, resident.id).await?;
     let hamlets = hamlet_names(&state, &actor).await?;
+    let skills = hocvuso_app::register::skills::resident_skills(&state.ctx, &actor, resident.id).await?;
+    let visits = hocvuso_app::register::visits::household_visits(&state.ctx, &actor, resident.id).await?;
+    let groups = hocvuso_app::register::visits::resident_groups(&state.ctx, &actor, resident.id).await?;
     let format = |at: time::OffsetDateTime| hocvuso_domain::calendar::format_datetime_vn(at);
+    let active = |skill_id| skills.sign_offs.iter().find(|s| s.skill_id == skill_id && s.revoked_at.is_none());
+    let skill_rows = skills
+        .skills
+        .iter()
+        .filter(|k| !k.is_retired || active(k.id).is_some())
+        .map(|k| SkillRow {
+            id: k.id.0,
+            name: k.name.clone(),
+            is_core: k.is_core,
+            is_retired: k.is_retired,
+            confirmation: active(k.id).map(|s| Confirmation {
+                id: s.id.0,
+                method: method_name(s.method, t),
+                at: hocvuso_domain::calendar::format_date_vn(hocvuso_domain::calendar::vietnam_date(s.confirmed_at)),
+                note: s.note.clone(),
+            }),
+        })
+        .collect();
+    let revoked = skills
+        .sign_offs
+        .iter()
+        .filter_map(|s| {
+            let revoked_at = s.revoked_at?;
+            let name = skills.skills.iter().find(|k| k.id == s.skill_id).map(|k| k.name.as_str()).unwrap_or("");
+            Some(format!(
+                "{name} – {} {} ({})",
+                t.revoked,
+                format(revoked_at),
+                s.revoke_reason.as_deref().unwrap_or("")
+            ))
+        })
+        .collect();
+    let status_line = if skills.status.is_reached {
+        t.status_reached.to_owned()
+    } else {
+        t.status_not_reached.replace("{n}", &skills.status.missing_core.len().to_string())
+    };
+    let smartphone = resident.has_smartphone;
     let page = ResidentPage {
         ctx: PageContext::new(&state, lang, Some(&session), "/residents"),
         id: resident.id.0,
@@ -155,6 +251,283 @@ pub(crate) async fn show_resident(
         is_erased: resident.erased_at.is_some(),
         can_erase: actor.can_erase_residents(resident.commune_id),
         saved: query.saved.is_some(),
+        is_reached: skills.status.is_reached,
+        status_line,
+        skill_rows,
+        revoked,
+        vneid_confirmed_at: resident.vneid_confirmed_at.map(format),
+        can_confirm_vneid: !matches!(actor.role, hocvuso_domain::accounts::Role::Volunteer),
+        visits: visits
+            .iter()
+            .map(|v| {
+                let mut line = format!("{}: {}", format(v.visited_at), outcome_name(v.outcome, t));
+                for (label, text) in [(t.practised, &v.practised), (t.next_step, &v.next_step)] {
+                    if !text.is_empty() {
+                        line.push_str(&format!(". {label}: {text}"));
+                    }
+                }
+                line
+            })
+            .collect(),
+        groups: TargetGroup::ALL.into_iter().map(|g| (g.as_str(), group_name(g, t), groups.contains(&g))).collect(),
+        smartphone_options: vec![
+            ("", t.unknown, smartphone.is_none()),
+            ("yes", t.yes, smartphone == Some(true)),
+            ("no", t.no, smartphone == Some(false)),
+        ],
     };
     render(&page)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SignOffForm {
+    #[serde(default)]
+    skill_id: i64,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /residents/{resident_id}/sign-offs`
+pub(crate) async fn sign_off_skill(
+    State(state): State<AppState>,
+    Path(resident_id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<SignOffForm>,
+) -> Result<Response, WebError> {
+    let id = ResidentId(resident_id);
+    hocvuso_app::register::skills::sign_off_skill(
+        &state.ctx,
+        &session.actor(),
+        id,
+        form.skill_id,
+        &form.method,
+        &form.note,
+    )
+    .await?;
+    Ok(back_to(resident_id))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RevokeForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /residents/{resident_id}/sign-offs/{sign_off_id}/revoke`
+pub(crate) async fn revoke_sign_off(
+    State(state): State<AppState>,
+    Path((resident_id, sign_off_id)): Path<(i64, i64)>,
+    CsrfForm(session, form): CsrfForm<RevokeForm>,
+) -> Result<Response, WebError> {
+    let (id, sign_off) = (ResidentId(resident_id), SignOffId(sign_off_id));
+    hocvuso_app::register::skills::revoke_sign_off(&state.ctx, &session.actor(), id, sign_off, &form.reason).await?;
+    Ok(back_to(resident_id))
+}
+
+/// `POST /residents/{resident_id}/vneid`
+pub(crate) async fn confirm_vneid(
+    State(state): State<AppState>,
+    Path(resident_id): Path<i64>,
+    CsrfForm(session, _form): CsrfForm<crate::pages::accounts::EmptyForm>,
+) -> Result<Response, WebError> {
+    hocvuso_app::register::skills::confirm_on_vneid(&state.ctx, &session.actor(), ResidentId(resident_id)).await?;
+    Ok(back_to(resident_id))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct VisitForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    practised: String,
+    #[serde(default)]
+    next_step: String,
+}
+
+/// `POST /residents/{resident_id}/visits`
+pub(crate) async fn record_visit(
+    State(state): State<AppState>,
+    Path(resident_id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<VisitForm>,
+) -> Result<Response, WebError> {
+    let input = VisitInput { resident_id, outcome: form.outcome, practised: form.practised, next_step: form.next_step };
+    hocvuso_app::register::visits::record_visit(&state.ctx, &session.actor(), &input).await?;
+    Ok(back_to(resident_id))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProfileForm {
+    #[serde(default)]
+    groups: Vec<String>,
+    #[serde(default)]
+    has_smartphone: String,
+}
+
+/// `POST /residents/{resident_id}/profile`
+pub(crate) async fn update_profile(
+    State(state): State<AppState>,
+    Path(resident_id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<ProfileForm>,
+) -> Result<Response, WebError> {
+    let has_smartphone = match form.has_smartphone.as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let id = ResidentId(resident_id);
+    hocvuso_app::register::visits::update_profile(&state.ctx, &session.actor(), id, &form.groups, has_smartphone)
+        .await?;
+    Ok(back_to(resident_id))
+}
+
+fn back_to(resident_id: i64) -> Response {
+    axum::response::Redirect::to(&format!("/residents/{resident_id}?saved=1")).into_response()
+}
+
+struct LeftBehindRow {
+    id: i64,
+    name: String,
+    birth_year: String,
+    hamlet: String,
+    needs: String,
+    missing: usize,
+    last_contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "left_behind.html")]
+struct LeftBehindPage {
+    ctx: PageContext,
+    rows: Vec<LeftBehindRow>,
+}
+
+/// `GET /left-behind`: the people of the user's scope not yet reached, most in need first.
+pub(crate) async fn show_left_behind(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    let actor = session.actor();
+    let t = lang.texts();
+    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &actor).await?;
+    let hamlets = hamlet_names(&state, &actor).await?;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let need = &row.need;
+            let needs: Vec<&str> = [
+                (need.is_elderly, t.need_elderly),
+                (need.lives_alone, t.need_alone),
+                (need.has_disability, t.need_disability),
+                (need.has_no_smartphone, t.need_no_smartphone),
+            ]
+            .into_iter()
+            .filter_map(|(flag, label)| flag.then_some(label))
+            .collect();
+            LeftBehindRow {
+                id: row.resident.id.0,
+                name: display_name(&row.resident, t),
+                birth_year: row.resident.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+                hamlet: hamlets.get(&row.resident.hamlet_id.0).cloned().unwrap_or_default(),
+                needs: needs.join(", "),
+                missing: row.n_missing_core,
+                last_contact: row
+                    .last_contact
+                    .map(|at| hocvuso_domain::calendar::format_date_vn(hocvuso_domain::calendar::vietnam_date(at)))
+                    .unwrap_or_else(|| t.never.to_owned()),
+            }
+        })
+        .collect();
+    render(&LeftBehindPage { ctx: PageContext::new(&state, lang, Some(&session), "/left-behind"), rows })
+}
+
+struct ChecklistRow {
+    id: i64,
+    name: String,
+    is_core: bool,
+    is_retired: bool,
+}
+
+#[derive(Template)]
+#[template(path = "skills.html")]
+struct ChecklistPage {
+    ctx: PageContext,
+    rows: Vec<ChecklistRow>,
+    can_manage: bool,
+    errors: Vec<&'static str>,
+}
+
+async fn checklist_page(
+    state: &AppState,
+    lang: Lang,
+    session: &hocvuso_app::accounts::Session,
+    errors: Vec<&'static str>,
+) -> Result<ChecklistPage, WebError> {
+    let actor = session.actor();
+    let skills = hocvuso_app::register::skills::list_skills(&state.ctx, &actor).await?;
+    Ok(ChecklistPage {
+        ctx: PageContext::new(state, lang, Some(session), "/skills"),
+        rows: skills
+            .into_iter()
+            .map(|k| ChecklistRow { id: k.id.0, name: k.name, is_core: k.is_core, is_retired: k.is_retired })
+            .collect(),
+        can_manage: actor.commune_id.is_some_and(|c| actor.can_manage_hamlets(c)),
+        errors,
+    })
+}
+
+/// `GET /skills`: the commune's checklist.
+pub(crate) async fn list_skills(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    render(&checklist_page(&state, lang, &session, Vec::new()).await?)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewSkillForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    is_core: String,
+}
+
+/// `POST /skills`
+pub(crate) async fn add_skill(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfForm(session, form): CsrfForm<NewSkillForm>,
+) -> Result<Response, WebError> {
+    match hocvuso_app::register::skills::add_skill(&state.ctx, &session.actor(), &form.name, form.is_core == "yes")
+        .await
+    {
+        Ok(_) => Ok(axum::response::Redirect::to("/skills").into_response()),
+        Err(err) => {
+            let errors = crate::pages::form_errors(err, lang)?;
+            let page = checklist_page(&state, lang, &session, errors).await?;
+            crate::pages::render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SkillChangeForm {
+    #[serde(default)]
+    is_core: String,
+    #[serde(default)]
+    is_retired: String,
+}
+
+/// `POST /skills/{skill_id}`
+pub(crate) async fn change_skill(
+    State(state): State<AppState>,
+    Path(skill_id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<SkillChangeForm>,
+) -> Result<Response, WebError> {
+    let (is_core, is_retired) = (form.is_core == "yes", form.is_retired == "yes");
+    hocvuso_app::register::skills::change_skill(&state.ctx, &session.actor(), SkillId(skill_id), is_core, is_retired)
+        .await?;
+    Ok(axum::response::Redirect::to("/skills").into_response())
 }

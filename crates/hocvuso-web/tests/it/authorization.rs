@@ -15,6 +15,10 @@ struct Target {
     consent_id: i64,
     user_id: i64,
     hamlet_name: String,
+    skill_id: i64,
+    sign_off_id: i64,
+    n_sign_offs: usize,
+    n_visits: usize,
 }
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
@@ -30,6 +34,10 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
         .find(|u| u.role.as_str() == "volunteer")
         .unwrap();
     let hamlet = tx.list_hamlets(CommuneId(commune)).await.unwrap().into_iter().next().unwrap();
+    let skill = tx.list_skills(CommuneId(commune)).await.unwrap().into_iter().next().unwrap();
+    let sign_offs = tx.list_sign_offs_in_scope(ResidentScope::Commune(CommuneId(commune))).await.unwrap();
+    let sign_off = sign_offs.iter().find(|s| s.revoked_at.is_none()).unwrap();
+    let n_visits = tx.list_visits(CommuneId(commune), resident.household_id).await.unwrap().len();
     Target {
         commune_code: if commune == 16777 { "16777" } else { "16804" },
         resident_id: resident.id.0,
@@ -37,6 +45,10 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
         consent_id: consent.id.0,
         user_id: user.id.0,
         hamlet_name: hamlet.name,
+        skill_id: skill.id.0,
+        sign_off_id: sign_off.id.0,
+        n_sign_offs: sign_offs.len(),
+        n_visits,
     }
 }
 
@@ -46,6 +58,8 @@ fn fill(template: &str, target: &Target) -> String {
         .replace("{resident_id}", &target.resident_id.to_string())
         .replace("{consent_id}", &target.consent_id.to_string())
         .replace("{user_id}", &target.user_id.to_string())
+        .replace("{skill_id}", &target.skill_id.to_string())
+        .replace("{sign_off_id}", &target.sign_off_id.to_string())
         .replace("{commune_code}", target.commune_code)
         .replace("{province_code}", "40")
 }
@@ -57,6 +71,14 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("GET", "/residents?q={resident_name}"),
     ("GET", "/residents/{resident_id}"),
     ("GET", "/residents/{resident_id}/export"),
+    ("POST", "/residents/{resident_id}/sign-offs"),
+    ("POST", "/residents/{resident_id}/sign-offs/{sign_off_id}/revoke"),
+    ("POST", "/residents/{resident_id}/vneid"),
+    ("POST", "/residents/{resident_id}/visits"),
+    ("POST", "/residents/{resident_id}/profile"),
+    ("GET", "/left-behind"),
+    ("GET", "/skills"),
+    ("POST", "/skills/{skill_id}"),
     ("POST", "/residents/{resident_id}/erase"),
     ("POST", "/residents/{resident_id}/consents"),
     ("POST", "/residents/{resident_id}/consents/{consent_id}/withdraw"),
@@ -81,6 +103,17 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     assert!(consents.iter().all(|c| c.is_active()) && consents.len() == 1, "{}: {who} changed consents", app.label);
     let user = tx.user_by_id(hocvuso_domain::ids::UserId(target.user_id)).await.unwrap().unwrap();
     assert!(user.disabled_at.is_none(), "{}: {who} disabled another commune's account", app.label);
+    let sign_offs = tx.list_sign_offs_in_scope(ResidentScope::Commune(commune)).await.unwrap();
+    assert_eq!(sign_offs.len(), target.n_sign_offs, "{}: {who} added sign-offs in another commune", app.label);
+    assert!(
+        sign_offs.iter().all(|s| s.revoked_at.is_none() || s.id.0 != target.sign_off_id),
+        "{}: {who} revoked",
+        app.label
+    );
+    let n_visits = tx.list_visits(commune, resident.household_id).await.unwrap().len();
+    assert_eq!(n_visits, target.n_visits, "{}: {who} recorded a visit in another commune", app.label);
+    let skills = tx.list_skills(commune).await.unwrap();
+    assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
 }
 
 /// Whether a response shows the target's resident (by link or JSON id) or hamlet. Names alone are not

@@ -7,6 +7,7 @@ mod accounts;
 mod authorization;
 mod pages;
 mod privacy;
+mod register;
 
 #[path = "../harness.rs"]
 mod harness;

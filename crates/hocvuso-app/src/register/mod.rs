@@ -1,5 +1,8 @@
 //! Reading and adding to the register within the actor's scope.
 
+pub mod skills;
+pub mod visits;
+
 use std::sync::OnceLock;
 
 use anyhow::anyhow;

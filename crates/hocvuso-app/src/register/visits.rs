@@ -1,0 +1,199 @@
+//! Recording visits, a person's target groups and smartphone, and the "no one left behind" list.
+
+use std::collections::{HashMap, HashSet};
+
+use hocvuso_domain::accounts::Actor;
+use hocvuso_domain::ids::{HouseholdId, ResidentId};
+use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
+use hocvuso_domain::register::Resident;
+use hocvuso_domain::register::skills::reach_status;
+use hocvuso_domain::register::visits::{ELDERLY_AGE, Need, NewVisit, TargetGroup, Visit, VisitOutcome};
+use hocvuso_domain::text;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::skills::live_resident;
+use crate::{AppError, Ctx, Rejection};
+
+/// A visit as typed by the volunteer.
+#[derive(Clone, Debug, Default)]
+pub struct VisitInput {
+    /// The person visited.
+    pub resident_id: i64,
+    /// `helped`, `not_home`, `declined` or `follow_up`.
+    pub outcome: String,
+    /// What was practised.
+    pub practised: String,
+    /// What to do next time.
+    pub next_step: String,
+}
+
+/// Records a visit to a resident within the actor's scope (a volunteer: only assigned households).
+pub async fn record_visit(ctx: &Ctx, actor: &Actor, input: &VisitInput) -> Result<i64, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let resident = live_resident(tx.resident_by_id(scope, ResidentId(input.resident_id)).await?)?;
+    let mut rejections = Vec::new();
+    let outcome = VisitOutcome::parse(&input.outcome);
+    if outcome.is_none() {
+        rejections.push(Rejection { field: "outcome", code: "visit_outcome_invalid" });
+    }
+    let practised = text::clean(&input.practised);
+    let next_step = text::clean(&input.next_step);
+    if practised.chars().count() > 300 || next_step.chars().count() > 300 {
+        rejections.push(Rejection { field: "practised", code: "text_too_long" });
+    }
+    let (Some(outcome), true) = (outcome, rejections.is_empty()) else {
+        return Err(AppError::Invalid(rejections));
+    };
+    let visit = NewVisit {
+        household_id: resident.household_id,
+        resident_id: Some(resident.id),
+        visited_at: now,
+        outcome,
+        practised,
+        next_step,
+    };
+    let visit_id = tx.insert_visit(resident.commune_id, &visit, actor.user_id, now).await?;
+    tx.append_audit(
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(resident.commune_id),
+            AuditAction::Create,
+            AuditSubject::Household,
+            Some(resident.household_id.0),
+        )
+        .with_detail(format!("visit {visit_id} ({})", outcome.as_str())),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(visit_id)
+}
+
+/// The visits to the household of a resident the actor may see, newest first.
+pub async fn household_visits(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) -> Result<Vec<Visit>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let mut tx = ctx.store.read().await?;
+    let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
+    Ok(tx.list_visits(resident.commune_id, resident.household_id).await?)
+}
+
+/// Sets a resident's recorded target groups and whether they have a smartphone.
+pub async fn update_profile(
+    ctx: &Ctx,
+    actor: &Actor,
+    resident_id: ResidentId,
+    groups: &[String],
+    has_smartphone: Option<bool>,
+) -> Result<(), AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let resident = live_resident(tx.resident_by_id(scope, resident_id).await?)?;
+    let mut parsed = Vec::new();
+    for group in groups {
+        parsed.push(TargetGroup::parse(group).ok_or(AppError::invalid("groups", "target_group_invalid"))?);
+    }
+    parsed.sort();
+    parsed.dedup();
+    tx.set_resident_groups(resident.commune_id, resident.id, &parsed).await?;
+    tx.set_has_smartphone(resident.commune_id, resident.id, has_smartphone, now).await?;
+    tx.append_audit(
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(resident.commune_id),
+            AuditAction::Update,
+            AuditSubject::Resident,
+            Some(resident.id.0),
+        )
+        .with_detail("groups and smartphone"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The recorded target groups of a resident the actor may see.
+pub async fn resident_groups(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) -> Result<Vec<TargetGroup>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let mut tx = ctx.store.read().await?;
+    let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
+    let groups = tx.resident_groups(resident.commune_id).await?;
+    Ok(groups.into_iter().filter(|(id, _)| *id == resident.id).map(|(_, group)| group).collect())
+}
+
+/// One person of the "no one left behind" list.
+#[derive(Clone, Debug, Serialize)]
+pub struct LeftBehind {
+    /// The person.
+    pub resident: Resident,
+    /// Why they are urgent.
+    #[serde(skip)]
+    pub need: Need,
+    /// Core skills still missing.
+    pub n_missing_core: usize,
+    /// The last visit that reached the household.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_contact: Option<OffsetDateTime>,
+}
+
+/// The people within the actor's scope not yet reached, most in need first (elderly, living alone, disability,
+/// no smartphone; then never or longest not contacted). The listing is audited.
+pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
+    let commune_id = scope.commune_id();
+    let now = ctx.now();
+    let year = crate::calendar_year(now);
+    let mut tx = ctx.store.write().await?;
+    let residents = tx.list_residents(scope, None, u32::MAX).await?;
+    let skills = tx.list_skills(commune_id).await?;
+    let rule = tx.reach_rule(commune_id).await?;
+    let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();
+    for sign_off in tx.list_sign_offs_in_scope(scope).await? {
+        sign_offs.entry(sign_off.resident_id).or_default().push(sign_off);
+    }
+    let last_contacts = tx.last_contacts(commune_id).await?;
+    let sizes = tx.household_sizes(commune_id).await?;
+    let disabled: HashSet<ResidentId> = tx
+        .resident_groups(commune_id)
+        .await?
+        .into_iter()
+        .filter(|(_, group)| *group == TargetGroup::Disability)
+        .map(|(id, _)| id)
+        .collect();
+    let mut rows: Vec<LeftBehind> = residents
+        .into_iter()
+        .filter_map(|resident| {
+            let status = reach_status(&skills, sign_offs.get(&resident.id).map_or(&[][..], Vec::as_slice), rule, now);
+            if status.is_reached {
+                return None;
+            }
+            let household: HouseholdId = resident.household_id;
+            let need = Need {
+                is_elderly: resident.birth_year.is_some_and(|born| year - born >= ELDERLY_AGE),
+                lives_alone: sizes.get(&household) == Some(&1),
+                has_disability: disabled.contains(&resident.id),
+                has_no_smartphone: resident.has_smartphone == Some(false),
+                last_contact: last_contacts.get(&household).copied(),
+            };
+            Some(LeftBehind {
+                need,
+                n_missing_core: status.missing_core.len(),
+                last_contact: need.last_contact,
+                resident,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|row| (row.need.urgency_key(), row.resident.id));
+    tx.append_audit(
+        &NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
+            .with_detail(format!("{} rows", rows.len())),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}

@@ -1,0 +1,138 @@
+use axum::http::{Method, StatusCode};
+use hocvuso_domain::ids::ResidentId;
+
+use crate::{Browser, TestApp, demo};
+
+/// A resident the volunteer may see who is not reached yet (the first of their "left behind" list).
+async fn left_behind_of(app: &TestApp, browser: &Browser) -> Vec<i64> {
+    let page = app.get("/left-behind", Some(browser)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", app.label);
+    page.body
+        .match_indices("href=\"/residents/")
+        .map(|(idx, marker)| {
+            let rest = &page.body[idx + marker.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+async fn core_skill_ids(app: &TestApp, commune: i64) -> Vec<i64> {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    let skills = tx.list_skills(hocvuso_domain::ids::CommuneId(commune)).await.unwrap();
+    skills.iter().filter(|s| s.is_core && !s.is_retired).map(|s| s.id.0).collect()
+}
+
+#[tokio::test]
+async fn a_volunteer_signs_off_skills_and_the_person_leaves_the_left_behind_list() {
+    for app in TestApp::all().await {
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let waiting = left_behind_of(&app, &volunteer).await;
+        let id = *waiting.first().unwrap_or_else(|| panic!("{}: the demo leaves someone behind", app.label));
+        let bad = app
+            .post_form(&format!("/residents/{id}/sign-offs"), Some(&volunteer), &[("skill_id", "1"), ("method", "")])
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let already: Vec<i64> = tx
+            .list_sign_offs(hocvuso_domain::ids::CommuneId(16777), ResidentId(id))
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.revoked_at.is_none())
+            .map(|s| s.skill_id.0)
+            .collect();
+        drop(tx);
+        for skill in core_skill_ids(&app, 16777).await.into_iter().filter(|s| !already.contains(s)) {
+            let done = app
+                .post_form(
+                    &format!("/residents/{id}/sign-offs"),
+                    Some(&volunteer),
+                    &[("skill_id", &skill.to_string()), ("method", "observed"), ("note", "Tự làm được")],
+                )
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}: {}", app.label, done.body);
+        }
+        let page = app.get(&format!("/residents/{id}"), Some(&volunteer)).await;
+        assert!(page.body.contains("Đã phổ cập kỹ năng số cơ bản"), "{}", app.label);
+        assert!(!left_behind_of(&app, &volunteer).await.contains(&id), "{}", app.label);
+
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let sign_off = tx.list_sign_offs(hocvuso_domain::ids::CommuneId(16777), ResidentId(id)).await.unwrap()[0].id.0;
+        drop(tx);
+        let no_reason =
+            app.post_form(&format!("/residents/{id}/sign-offs/{sign_off}/revoke"), Some(&volunteer), &[]).await;
+        assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: a reason is required", app.label);
+        let revoked = app
+            .post_form(
+                &format!("/residents/{id}/sign-offs/{sign_off}/revoke"),
+                Some(&volunteer),
+                &[("reason", "Ghi nhầm")],
+            )
+            .await;
+        assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let page = app.get(&format!("/residents/{id}"), Some(&volunteer)).await;
+        assert!(page.body.contains("Ghi nhầm") && page.body.contains("Chưa phổ cập"), "{}", app.label);
+        assert!(left_behind_of(&app, &volunteer).await.contains(&id), "{}", app.label);
+    }
+}
+
+#[tokio::test]
+async fn visits_are_recorded_and_become_the_last_contact() {
+    for app in TestApp::all().await {
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let id = left_behind_of(&app, &volunteer).await[0];
+        let recorded = app
+            .post_form(
+                &format!("/residents/{id}/visits"),
+                Some(&volunteer),
+                &[("outcome", "follow_up"), ("practised", "Quét mã QR"), ("next_step", "Cài VNeID")],
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let page = app.get(&format!("/residents/{id}"), Some(&volunteer)).await;
+        assert!(page.body.contains("Cần đến lại") && page.body.contains("Cài VNeID"), "{}", app.label);
+        let list = app.get("/left-behind", Some(&volunteer)).await;
+        assert!(list.body.contains("28/11/2026"), "{}: today's visit is the last contact", app.label);
+        let profile = app
+            .post_form(
+                &format!("/residents/{id}/profile"),
+                Some(&volunteer),
+                &[("groups", "disability"), ("groups", "farmer"), ("has_smartphone", "no")],
+            )
+            .await;
+        assert_eq!(profile.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let page = app.get(&format!("/residents/{id}"), Some(&volunteer)).await;
+        assert!(page.body.contains("value=\"disability\" checked"), "{}", app.label);
+    }
+}
+
+#[tokio::test]
+async fn a_new_core_skill_changes_who_is_reached() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let before = left_behind_of(&app, &staff).await.len();
+        let added = app
+            .post_form("/skills", Some(&staff), &[("name", "Đặt lịch khám bệnh trực tuyến"), ("is_core", "yes")])
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let after = left_behind_of(&app, &staff).await.len();
+        assert!(
+            after > before,
+            "{}: people reached before now miss the new core skill ({before} → {after})",
+            app.label
+        );
+        let again = app.post_form("/skills", Some(&staff), &[("name", "dat lich kham benh truc tuyen")]).await;
+        assert!(again.body.contains("Danh mục đã có kỹ năng này."), "{}", app.label);
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let refused = app.post_form("/skills", Some(&volunteer), &[("name", "Kỹ năng lạ")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", app.label);
+        let api = app.api(Method::GET, "/api/v1/left-behind", Some(&staff), None).await;
+        assert_eq!(api.status, StatusCode::OK, "{}", app.label);
+        assert_eq!(
+            api.json().as_array().unwrap().len(),
+            after,
+            "{}: the same numbers on screen and in the API",
+            app.label
+        );
+    }
+}
