@@ -170,6 +170,13 @@ pub struct Texts {
     pub none: &'static str,
     pub nav_users: &'static str,
     pub nav_audit: &'static str,
+    pub add_household: &'static str,
+    pub add_member: &'static str,
+    pub address: &'static str,
+    pub optional: &'static str,
+    pub consent_register_label: &'static str,
+    pub cccd_hint: &'static str,
+    pub add_person: &'static str,
     pub skills_title: &'static str,
     pub status_reached: &'static str,
     pub status_not_reached: &'static str,
@@ -364,6 +371,13 @@ pub static VI: Texts = Texts {
     none: "chưa có",
     nav_users: "Người dùng",
     nav_audit: "Nhật ký",
+    add_household: "Thêm hộ mới",
+    add_member: "Thêm người vào hộ này",
+    address: "Địa chỉ (số nhà, đường, ngõ)",
+    optional: "không bắt buộc",
+    consent_register_label: "Người dân đồng ý cho ghi tên vào sổ theo dõi kỹ năng số của xã. Ghi nhận bằng:",
+    cccd_hint: "Chỉ ghi số khi người dân muốn. Không chụp ảnh thẻ.",
+    add_person: "Thêm người",
     skills_title: "Kỹ năng số",
     status_reached: "Đã phổ cập kỹ năng số cơ bản",
     status_not_reached: "Chưa phổ cập: còn thiếu {n} kỹ năng chính",
@@ -558,6 +572,13 @@ pub static EN: Texts = Texts {
     none: "none",
     nav_users: "Users",
     nav_audit: "Log",
+    add_household: "Add a household",
+    add_member: "Add a person to this household",
+    address: "Address (house number, street)",
+    optional: "optional",
+    consent_register_label: "The person agrees to be in the commune's digital-skills register. Recorded as:",
+    cccd_hint: "Only if the person wishes. Never photograph the card.",
+    add_person: "Add the person",
     skills_title: "Digital skills",
     status_reached: "Has basic digital skills",
     status_not_reached: "Not yet: {n} core skills missing",
@@ -809,6 +830,10 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             ("Vui lòng chọn kết quả của lần đến nhà.", "Please choose the outcome of the visit.")
         }
         "target_group_invalid" => ("Nhóm đối tượng không đúng.", "Invalid target group."),
+        "consent_required" => (
+            "Cần có sự đồng ý của người dân và cách ghi nhận trước khi ghi tên vào sổ.",
+            "The person's consent, and how it was given, is needed before they enter the register.",
+        ),
         "unavailable" => {
             ("Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Try again in a few minutes.")
         }

@@ -11,7 +11,7 @@ use hocvuso_domain::cccd::Cccd;
 use hocvuso_domain::ids::{HamletId, HouseholdId, ResidentId, UserId};
 use hocvuso_domain::person_name::{NameCollator, PersonName};
 use hocvuso_domain::phone::PhoneNumber;
-use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
+use hocvuso_domain::privacy::{AuditAction, AuditSubject, ConsentMethod, ConsentPurpose, NewAuditEvent};
 use hocvuso_domain::register::{Gender, NewResident, Resident};
 use hocvuso_domain::text;
 
@@ -187,39 +187,122 @@ pub fn parse_new_resident(input: &NewResidentInput, today: time::Date) -> Result
     }
 }
 
-/// Adds a resident to a household the actor may see.
-pub async fn add_resident(ctx: &Ctx, actor: &Actor, input: &NewResidentInput) -> Result<ResidentId, AppError> {
+/// The consent a person gives when they are added: for the register, expressed in one of the provable ways.
+fn parse_consent(method: &str) -> Result<ConsentMethod, AppError> {
+    ConsentMethod::parse(method).ok_or(AppError::invalid("consent", "consent_required"))
+}
+
+/// Adds a person to a household the actor may see, with their consent to be in the register (one transaction:
+/// nobody is in the register without a recorded consent).
+pub async fn add_resident(
+    ctx: &Ctx,
+    actor: &Actor,
+    input: &NewResidentInput,
+    consent_method: &str,
+) -> Result<ResidentId, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     if actor.role == hocvuso_domain::accounts::Role::Volunteer {
-        // Volunteers add people in the field through the register capability's offline flow.
+        // Volunteers add people in the field through the register capability's offline flow (issue #3).
         return Err(AppError::Forbidden);
     }
     let now = ctx.now();
-    let resident = parse_new_resident(input, now.to_offset(hocvuso_domain::calendar::VIETNAM_OFFSET).date())?;
     let commune_id = scope.commune_id();
     let mut tx = ctx.store.write().await?;
-    let household = tx.household_by_id(commune_id, resident.household_id).await?;
+    let household = tx.household_by_id(commune_id, HouseholdId(input.household_id)).await?;
     let in_scope = match (household, scope) {
         (Some(h), hocvuso_domain::accounts::ResidentScope::Hamlet(_, hamlet_id)) => h.hamlet_id == hamlet_id,
         (Some(_), _) => true,
         (None, _) => false,
     };
     if !in_scope {
-        return Err(AppError::invalid("household_id", "household_unknown"));
+        return Err(AppError::NotFound);
     }
-    let resident_id = tx.insert_resident(commune_id, &resident, now).await?;
+    let resident = parse_new_resident(input, hocvuso_domain::calendar::vietnam_date(now))?;
+    let consent = parse_consent(consent_method)?;
+    let resident_id = insert_with_consent(&mut tx, actor, commune_id, &resident, consent, now).await?;
+    tx.commit().await?;
+    Ok(resident_id)
+}
+
+/// Registers a new household in a hamlet the actor manages, with its first member and their consent.
+pub async fn register_household(
+    ctx: &Ctx,
+    actor: &Actor,
+    household: &NewHouseholdInput,
+    head: &NewResidentInput,
+    consent_method: &str,
+) -> Result<ResidentId, AppError> {
+    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
+    let hamlet_id = HamletId(household.hamlet_id);
+    let may = actor.can_manage_hamlets(commune_id)
+        || (actor.role == hocvuso_domain::accounts::Role::HamletLead && actor.hamlet_id == Some(hamlet_id));
+    if !may {
+        return Err(AppError::Forbidden);
+    }
+    let now = ctx.now();
+    let mut rejections = Vec::new();
+    let address = text::clean(&household.address);
+    if address.is_empty() || address.chars().count() > 200 {
+        rejections.push(Rejection { field: "address", code: "address_invalid" });
+    }
+    let resident = parse_new_resident(head, hocvuso_domain::calendar::vietnam_date(now))
+        .map_err(|err| {
+            if let AppError::Invalid(more) = err {
+                rejections.extend(more);
+            }
+        })
+        .ok();
+    let consent = parse_consent(consent_method)
+        .map_err(|_| rejections.push(Rejection { field: "consent", code: "consent_required" }))
+        .ok();
+    let (Some(mut resident), Some(consent), true) = (resident, consent, rejections.is_empty()) else {
+        return Err(AppError::Invalid(rejections));
+    };
+    let mut tx = ctx.store.write().await?;
+    let household_id = tx
+        .insert_household(commune_id, hamlet_id, &address, now)
+        .await
+        .map_err(|_| AppError::invalid("hamlet_id", "hamlet_unknown"))?;
     tx.append_audit(
         &NewAuditEvent::new(
             Some(actor.user_id),
             Some(commune_id),
             AuditAction::Create,
-            AuditSubject::Resident,
-            Some(resident_id.0),
+            AuditSubject::Household,
+            Some(household_id.0),
         ),
         now,
     )
     .await?;
+    resident.household_id = household_id;
+    let resident_id = insert_with_consent(&mut tx, actor, commune_id, &resident, consent, now).await?;
     tx.commit().await?;
+    Ok(resident_id)
+}
+
+async fn insert_with_consent(
+    tx: &mut hocvuso_store::Tx,
+    actor: &Actor,
+    commune_id: hocvuso_domain::ids::CommuneId,
+    resident: &NewResident,
+    consent: ConsentMethod,
+    now: time::OffsetDateTime,
+) -> Result<ResidentId, AppError> {
+    let resident_id = tx.insert_resident(commune_id, resident, now).await?;
+    tx.insert_consent(commune_id, resident_id, ConsentPurpose::Register, consent, actor.user_id, now).await?;
+    for action in [AuditAction::Create, AuditAction::ConsentGiven] {
+        tx.append_audit(
+            &NewAuditEvent::new(
+                Some(actor.user_id),
+                Some(commune_id),
+                action,
+                AuditSubject::Resident,
+                Some(resident_id.0),
+            ),
+            now,
+        )
+        .await?;
+    }
     Ok(resident_id)
 }
 

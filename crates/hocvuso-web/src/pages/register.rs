@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use hocvuso_app::register::visits::VisitInput;
-use hocvuso_domain::accounts::ResidentScope;
+use hocvuso_domain::accounts::{ResidentScope, Role};
 use hocvuso_domain::ids::ResidentId;
 use hocvuso_domain::register::skills::{SignOffId, SignOffMethod, SkillId};
 use hocvuso_domain::register::visits::{TargetGroup, VisitOutcome};
@@ -32,6 +32,7 @@ struct ResidentRow {
 #[template(path = "residents.html")]
 struct ResidentsPage {
     ctx: PageContext,
+    can_add: bool,
     intro: &'static str,
     query: String,
     rows: Vec<ResidentRow>,
@@ -79,8 +80,10 @@ pub(crate) async fn list_residents(
             hamlet: hamlets.get(&r.hamlet_id.0).cloned().unwrap_or_default(),
         })
         .collect();
+    let can_add = matches!(actor.role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead);
     render(&ResidentsPage {
         ctx: PageContext::new(&state, lang, Some(&session), "/residents"),
+        can_add,
         intro,
         query: search,
         rows,
@@ -120,6 +123,8 @@ struct ResidentPage {
     visits: Vec<String>,
     groups: Vec<(&'static str, &'static str, bool)>,
     smartphone_options: Vec<(&'static str, &'static str, bool)>,
+    can_add_member: bool,
+    household_id: i64,
 }
 
 struct Confirmation {
@@ -256,7 +261,9 @@ pub(crate) async fn show_resident(
         skill_rows,
         revoked,
         vneid_confirmed_at: resident.vneid_confirmed_at.map(format),
-        can_confirm_vneid: !matches!(actor.role, hocvuso_domain::accounts::Role::Volunteer),
+        can_confirm_vneid: !matches!(actor.role, Role::Volunteer),
+        can_add_member: !matches!(actor.role, Role::Volunteer),
+        household_id: resident.household_id.0,
         visits: visits
             .iter()
             .map(|v| {
@@ -530,4 +537,114 @@ pub(crate) async fn change_skill(
     hocvuso_app::register::skills::change_skill(&state.ctx, &session.actor(), SkillId(skill_id), is_core, is_retired)
         .await?;
     Ok(axum::response::Redirect::to("/skills").into_response())
+}
+
+#[derive(Default, Deserialize)]
+pub(crate) struct NewPersonForm {
+    #[serde(default)]
+    household_id: Option<i64>,
+    #[serde(default)]
+    hamlet_id: i64,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    birth_year: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    cccd: String,
+    #[serde(default)]
+    consent: String,
+}
+
+#[derive(Template)]
+#[template(path = "resident_new.html")]
+struct NewPersonPage {
+    ctx: PageContext,
+    title: &'static str,
+    household_id: Option<i64>,
+    hamlets: Vec<(i64, String)>,
+    form: NewPersonForm,
+    errors: Vec<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewPersonQuery {
+    household: Option<i64>,
+}
+
+async fn new_person_page(
+    state: &AppState,
+    lang: Lang,
+    session: &hocvuso_app::accounts::Session,
+    form: NewPersonForm,
+    errors: Vec<&'static str>,
+) -> Result<NewPersonPage, WebError> {
+    let actor = session.actor();
+    let t = lang.texts();
+    let mut hamlets: Vec<(i64, String)> =
+        hocvuso_app::places::list_hamlets(&state.ctx, &actor).await?.into_iter().map(|h| (h.id.0, h.name)).collect();
+    if actor.role == Role::HamletLead {
+        hamlets.retain(|(id, _)| Some(*id) == actor.hamlet_id.map(|h| h.0));
+    }
+    Ok(NewPersonPage {
+        ctx: PageContext::new(state, lang, Some(session), "/residents"),
+        title: if form.household_id.is_some() { t.add_member } else { t.add_household },
+        household_id: form.household_id,
+        hamlets,
+        form,
+        errors,
+    })
+}
+
+/// `GET /residents/new[?household=ID]`: a new household with its first person, or a person for a household.
+pub(crate) async fn new_person_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(session): SignedIn,
+    Query(query): Query<NewPersonQuery>,
+) -> Result<Response, WebError> {
+    if session.user.role == Role::Volunteer || session.actor().resident_scope().is_none() {
+        return Err(WebError(hocvuso_app::AppError::Forbidden));
+    }
+    let form = NewPersonForm { household_id: query.household, ..NewPersonForm::default() };
+    render(&new_person_page(&state, lang, &session, form, Vec::new()).await?)
+}
+
+/// `POST /residents`: adds the person (and the household) with their recorded consent.
+pub(crate) async fn create_person(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfForm(session, form): CsrfForm<NewPersonForm>,
+) -> Result<Response, WebError> {
+    let actor = session.actor();
+    let optional = |value: &str| Some(value.to_owned()).filter(|v| !v.trim().is_empty());
+    let person = hocvuso_app::register::NewResidentInput {
+        household_id: form.household_id.unwrap_or_default(),
+        full_name: form.full_name.clone(),
+        birth_year: optional(&form.birth_year),
+        gender: optional(&form.gender),
+        phone: optional(&form.phone),
+        cccd: optional(&form.cccd),
+    };
+    let result = match form.household_id {
+        Some(_) => hocvuso_app::register::add_resident(&state.ctx, &actor, &person, &form.consent).await,
+        None => {
+            let household =
+                hocvuso_app::register::NewHouseholdInput { hamlet_id: form.hamlet_id, address: form.address.clone() };
+            hocvuso_app::register::register_household(&state.ctx, &actor, &household, &person, &form.consent).await
+        }
+    };
+    match result {
+        Ok(resident_id) => Ok(back_to(resident_id.0)),
+        Err(err) => {
+            let errors = crate::pages::form_errors(err, lang)?;
+            let page = new_person_page(&state, lang, &session, form, errors).await?;
+            crate::pages::render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }

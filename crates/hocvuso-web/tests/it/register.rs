@@ -136,3 +136,76 @@ async fn a_new_core_skill_changes_who_is_reached() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_hamlet_lead_adds_a_household_with_consent_and_messy_input_is_explained() {
+    for app in TestApp::all().await {
+        let lead = app.sign_in(demo::LEAD_A).await;
+        let form = app.get("/residents/new", Some(&lead)).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", app.label);
+        let hamlet_id = form.body.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_owned();
+        assert!(!hamlet_id.is_empty(), "{}: the lead's hamlet is offered", app.label);
+        let name_nfd = "Tra\u{302}\u{300}n Thi\u{323} Hoa"; // "Trần Thị Hoa" typed with combining marks
+        let messy = app
+            .post_form(
+                "/residents",
+                Some(&lead),
+                &[
+                    ("hamlet_id", &hamlet_id),
+                    ("address", "Số 5"),
+                    ("full_name", name_nfd),
+                    ("birth_year", "19a0"),
+                    ("phone", "0612"),
+                ],
+            )
+            .await;
+        assert_eq!(messy.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        for message in ["Năm sinh phải là năm có 4 chữ số", "Cần có sự đồng ý", "Đầu số điện thoại không đúng"]
+        {
+            assert!(messy.body.contains(message), "{}: {message}", app.label);
+        }
+        let made = app
+            .post_form(
+                "/residents",
+                Some(&lead),
+                &[
+                    ("hamlet_id", &hamlet_id),
+                    ("address", " Số 5,  đường Bến Đò "),
+                    ("full_name", name_nfd),
+                    ("birth_year", "1958"),
+                    ("gender", "female"),
+                    ("phone", "+84 912.345.678"),
+                    ("consent", "verbal"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}: {}", app.label, made.body);
+        let id: i64 = made.location().trim_start_matches("/residents/").split('?').next().unwrap().parse().unwrap();
+        let view = app.api(Method::GET, &format!("/api/v1/residents/{id}"), Some(&lead), None).await.json();
+        assert_eq!(view["full_name"], "Trần Thị Hoa", "{}: stored in NFC", app.label);
+        assert_eq!(view["phone_masked"], "091****678");
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let consents = tx.list_consents(ResidentId(id)).await.unwrap();
+        assert_eq!(consents.len(), 1, "{}: nobody enters the register without a recorded consent", app.label);
+        drop(tx);
+        let household = view["household_id"].as_i64().unwrap();
+        let member = app
+            .post_form(
+                "/residents",
+                Some(&lead),
+                &[("household_id", &household.to_string()), ("full_name", "Lò Văn Páo"), ("consent", "written")],
+            )
+            .await;
+        assert_eq!(member.status, StatusCode::SEE_OTHER, "{}: {}", app.label, member.body);
+        let other_commune = app
+            .post_form(
+                "/residents",
+                Some(&lead),
+                &[("household_id", "999999"), ("full_name", "Lò Văn Páo"), ("consent", "written")],
+            )
+            .await;
+        assert_eq!(other_commune.status, StatusCode::NOT_FOUND, "{}", app.label);
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        assert_eq!(app.get("/residents/new", Some(&volunteer)).await.status, StatusCode::FORBIDDEN, "{}", app.label);
+    }
+}
