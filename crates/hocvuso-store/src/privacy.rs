@@ -99,6 +99,22 @@ impl Tx {
         rows.iter().map(consent_from_row).collect()
     }
 
+    /// The residents of the commune with an active consent for `purpose`.
+    pub async fn residents_consenting(
+        &mut self,
+        commune_id: CommuneId,
+        purpose: ConsentPurpose,
+    ) -> Result<std::collections::HashSet<ResidentId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT resident_id FROM consent WHERE commune_id = $1 AND purpose = $2 AND withdrawn_at IS NULL",
+        )
+        .bind(commune_id.0)
+        .bind(purpose.as_str())
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(|row| Ok(ResidentId(row.try_get("resident_id")?))).collect()
+    }
+
     /// Appends an entry to the audit log, in the same transaction as the change or view it records.
     pub async fn append_audit(&mut self, event: &NewAuditEvent, now: OffsetDateTime) -> Result<AuditId, StoreError> {
         let row = sqlx::query(

@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .route("/province", get(pages::places::show_province_overview))
         .route("/residents", get(pages::register::list_residents).post(pages::register::create_person))
         .route("/residents/new", get(pages::register::new_person_form))
+        .route("/residents/export.xlsx", get(pages::register::export_register))
+        .route("/left-behind/export.xlsx", get(pages::register::export_left_behind))
         .route("/residents/{resident_id}", get(pages::register::show_resident))
         .route("/residents/{resident_id}/export", get(pages::privacy::export_resident))
         .route("/residents/{resident_id}/sign-offs", post(pages::register::sign_off_skill))

@@ -1,5 +1,6 @@
 //! Reading and adding to the register within the actor's scope.
 
+pub mod exports;
 pub mod skills;
 pub mod visits;
 

@@ -124,6 +124,26 @@ impl Tx {
         .transpose()
     }
 
+    /// Every household of the commune.
+    pub async fn list_households(&mut self, commune_id: CommuneId) -> Result<Vec<Household>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT household_id, commune_id, hamlet_id, address FROM household WHERE commune_id = $1 ORDER BY household_id",
+        )
+        .bind(commune_id.0)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Household {
+                    id: HouseholdId(row.try_get("household_id")?),
+                    commune_id: CommuneId(row.try_get("commune_id")?),
+                    hamlet_id: HamletId(row.try_get("hamlet_id")?),
+                    address: row.try_get("address")?,
+                })
+            })
+            .collect()
+    }
+
     /// Adds a resident to a household of the commune.
     pub async fn insert_resident(
         &mut self,

@@ -648,3 +648,35 @@ pub(crate) async fn create_person(
         }
     }
 }
+
+fn xlsx(download: hocvuso_app::register::exports::Download) -> Response {
+    use axum::http::{HeaderValue, header};
+    let disposition = format!("attachment; filename=\"{}\"", download.file_name);
+    let mut response = download.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `GET /residents/export.xlsx`: the register of the user's scope (audited).
+pub(crate) async fn export_register(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    Ok(xlsx(hocvuso_app::register::exports::export_register(&state.ctx, &session.actor()).await?))
+}
+
+/// `GET /left-behind/export.xlsx`: the left-behind list of the user's scope (audited).
+pub(crate) async fn export_left_behind(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, WebError> {
+    Ok(xlsx(hocvuso_app::register::exports::export_left_behind(&state.ctx, &session.actor()).await?))
+}

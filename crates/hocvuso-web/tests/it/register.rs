@@ -209,3 +209,69 @@ async fn a_hamlet_lead_adds_a_household_with_consent_and_messy_input_is_explaine
         assert_eq!(app.get("/residents/new", Some(&volunteer)).await.status, StatusCode::FORBIDDEN, "{}", app.label);
     }
 }
+
+fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = workbook.sheet_names()[0].clone();
+    let range = workbook.worksheet_range(&name).unwrap();
+    range.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect()
+}
+
+async fn download(app: &TestApp, path: &str, browser: &Browser) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path)
+        .header("host", "localhost")
+        .header("cookie", &browser.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{}: {path}", app.label);
+    assert!(response.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn the_register_and_the_left_behind_list_export_to_excel_sorted_and_audited() {
+    for app in TestApp::all().await {
+        let lead = app.sign_in(demo::LEAD_A).await;
+        let rows = read_xlsx(&download(&app, "/residents/export.xlsx", &lead).await);
+        assert!(rows[0][0].starts_with("Sổ theo dõi kỹ năng số – Xã Quỳ Châu"), "{}: {:?}", app.label, rows[0]);
+        assert_eq!(rows[2][0], "Họ và tên");
+        let people = &rows[3..];
+        let listed = app.api(Method::GET, "/api/v1/residents", Some(&lead), None).await.json();
+        assert_eq!(people.len(), listed.as_array().unwrap().len(), "{}: the same people as on screen", app.label);
+        let names: Vec<&str> = people.iter().map(|r| r[0].as_str()).collect();
+        let screen: Vec<&str> = listed.as_array().unwrap().iter().map(|r| r["full_name"].as_str().unwrap()).collect();
+        assert_eq!(names, screen, "{}: sorted the Vietnamese way, as on screen", app.label);
+        assert!(people.iter().all(|r| r[5].is_empty()), "{}: no phone without consent to be contacted", app.label);
+        let with_phone = listed.as_array().unwrap().iter().find(|r| !r["phone_masked"].is_null()).unwrap();
+        let id = with_phone["id"].as_i64().unwrap();
+        let consent = app
+            .post_form(
+                &format!("/residents/{id}/consents"),
+                Some(&lead),
+                &[("purpose", "contact"), ("method", "verbal")],
+            )
+            .await;
+        assert_eq!(consent.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let rows = read_xlsx(&download(&app, "/residents/export.xlsx", &lead).await);
+        let phones: Vec<&str> = rows[3..].iter().map(|r| r[5].as_str()).filter(|p| !p.is_empty()).collect();
+        assert_eq!(phones.len(), 1, "{}: the phone of the one person who agreed to be called", app.label);
+        assert!(phones[0].starts_with('0') && phones[0].ends_with(&with_phone["phone_masked"].as_str().unwrap()[7..]));
+        let waiting = read_xlsx(&download(&app, "/left-behind/export.xlsx", &lead).await);
+        let api = app.api(Method::GET, "/api/v1/left-behind", Some(&lead), None).await.json();
+        assert_eq!(waiting.len() - 3, api.as_array().unwrap().len(), "{}", app.label);
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let exports = tx
+            .list_audit(Some(hocvuso_domain::ids::CommuneId(16777)), 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == hocvuso_domain::privacy::AuditAction::Export)
+            .count();
+        assert_eq!(exports, 3, "{}: each export is in the audit log", app.label);
+    }
+}

@@ -1,0 +1,14 @@
+//! Documents of Học vụ số, rendered from a small model of their own: inputs in, bytes out.
+//!
+//! No database, no clock and no other hocvuso crate: the heavy document libraries compile once here and stay cached
+//! while the rest of the workspace changes. Callers turn their data into [`sheet::Sheet`]s and ask for bytes.
+
+pub mod sheet;
+
+/// Everything rendering can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    /// The spreadsheet library refused the content.
+    #[error("spreadsheet: {0}")]
+    Spreadsheet(String),
+}
