@@ -94,3 +94,147 @@ pub fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, PrintError> {
     }
     workbook.save_to_buffer().map_err(err)
 }
+
+/// Limits checked before a spreadsheet is decompressed or parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Largest upload.
+    pub max_bytes: usize,
+    /// Most entries in the zip container of an `.xlsx` or `.ods`.
+    pub max_entries: usize,
+    /// Largest total uncompressed size of those entries.
+    pub max_uncompressed: u64,
+    /// Largest compression ratio of one entry (uncompressed / compressed) above 1 MiB: zip bombs compress 1000:1.
+    pub max_ratio: u64,
+    /// Most data rows.
+    pub max_rows: usize,
+    /// Most columns.
+    pub max_columns: usize,
+}
+
+impl Default for ReadLimits {
+    /// Sized for a commune's register: 50,000 rows fit well inside them.
+    fn default() -> Self {
+        ReadLimits {
+            max_bytes: 20 * 1024 * 1024,
+            max_entries: 200,
+            max_uncompressed: 200 * 1024 * 1024,
+            max_ratio: 100,
+            max_rows: 60_000,
+            max_columns: 40,
+        }
+    }
+}
+
+/// Why a spreadsheet was refused. Each variant has a stable code for the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SheetError {
+    /// Larger than [`ReadLimits::max_bytes`].
+    #[error("file too large")]
+    TooLarge,
+    /// A zip container over the limits (entries, size or ratio): possibly a zip bomb.
+    #[error("suspicious compression")]
+    Suspicious,
+    /// Holds macros (`vbaProject.bin`).
+    #[error("contains macros")]
+    Macros,
+    /// Links to other workbooks.
+    #[error("contains external links")]
+    ExternalLinks,
+    /// Not a spreadsheet we can read, or damaged.
+    #[error("unreadable")]
+    Unreadable,
+    /// More rows or columns than allowed.
+    #[error("too many rows or columns")]
+    TooManyRows,
+    /// No sheet or no rows.
+    #[error("empty")]
+    Empty,
+}
+
+impl SheetError {
+    /// The stable code of this refusal.
+    pub fn code(self) -> &'static str {
+        match self {
+            SheetError::TooLarge => "file_too_large",
+            SheetError::Suspicious => "file_suspicious",
+            SheetError::Macros => "file_has_macros",
+            SheetError::ExternalLinks => "file_has_external_links",
+            SheetError::Unreadable => "file_unreadable",
+            SheetError::TooManyRows => "file_too_many_rows",
+            SheetError::Empty => "file_empty",
+        }
+    }
+}
+
+/// Reads the first worksheet of an `.xlsx` or `.ods` file, or a `.csv` (UTF-8, comma or semicolon), as rows of
+/// text. Numbers lose a trailing `.0`. The zip container is inspected from its central directory before anything
+/// is decompressed.
+pub fn read_table(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, SheetError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(SheetError::TooLarge);
+    }
+    let rows = if bytes.starts_with(b"PK\x03\x04") { read_zipped(bytes, limits)? } else { read_csv(bytes)? };
+    if rows.len() > limits.max_rows + 1 || rows.iter().any(|row| row.len() > limits.max_columns) {
+        return Err(SheetError::TooManyRows);
+    }
+    let rows: Vec<Vec<String>> =
+        rows.into_iter().filter(|row| row.iter().any(|cell| !cell.trim().is_empty())).collect();
+    if rows.is_empty() {
+        return Err(SheetError::Empty);
+    }
+    Ok(rows)
+}
+
+fn read_zipped(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, SheetError> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
+    if archive.len() > limits.max_entries {
+        return Err(SheetError::Suspicious);
+    }
+    let mut total: u64 = 0;
+    for idx in 0..archive.len() {
+        let entry = archive.by_index_raw(idx).map_err(|_| SheetError::Unreadable)?;
+        let name = entry.name().map_err(|_| SheetError::Unreadable)?.to_ascii_lowercase();
+        if name.ends_with("vbaproject.bin") || name.contains("macros/") {
+            return Err(SheetError::Macros);
+        }
+        if name.contains("externallink") {
+            return Err(SheetError::ExternalLinks);
+        }
+        let (size, compressed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if total > limits.max_uncompressed || (size > 1024 * 1024 && size / compressed > limits.max_ratio) {
+            return Err(SheetError::Suspicious);
+        }
+    }
+    use calamine::Reader;
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
+    let range = workbook.worksheet_range_at(0).ok_or(SheetError::Empty)?.map_err(|_| SheetError::Unreadable)?;
+    let (height, width) = range.get_size();
+    if height > limits.max_rows + 1 || width > limits.max_columns {
+        return Err(SheetError::TooManyRows);
+    }
+    Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
+}
+
+fn cell_text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::Float(number) if number.fract() == 0.0 && number.abs() < 1e15 => format!("{}", *number as i64),
+        calamine::Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, SheetError> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| SheetError::Unreadable)?;
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| record.map(|r| r.iter().map(str::to_owned).collect()).map_err(|_| SheetError::Unreadable))
+        .collect()
+}

@@ -34,3 +34,60 @@ fn formula_triggers_are_recognised() {
     }
     assert!(!looks_like_formula("0912345678") && !looks_like_formula("Hà Nội"));
 }
+
+use hocvuso_print::sheet::{ReadLimits, SheetError, read_table};
+use std::io::Write;
+
+fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut buffer);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap();
+    buffer.into_inner()
+}
+
+#[test]
+fn a_written_workbook_reads_back_as_text_rows() {
+    let sheet = Sheet {
+        name: "Danh sách".into(),
+        title: "Thôn Đông".into(),
+        headers: vec!["Họ và tên".into(), "Năm sinh".into(), "Số điện thoại".into()],
+        rows: vec![vec![Cell::from("Lò Văn Páo"), Cell::from(Some(1960)), Cell::Number(912345678.0)]],
+    };
+    let rows = read_table(&write_xlsx(&[sheet]).unwrap(), &ReadLimits::default()).unwrap();
+    assert_eq!(rows[0][0], "Thôn Đông");
+    assert_eq!(rows[2], vec!["Lò Văn Páo", "1960", "912345678"], "numbers lose their .0");
+}
+
+#[test]
+fn csv_with_semicolons_and_a_bom_is_read() {
+    let rows =
+        read_table("\u{feff}Họ và tên;Năm sinh\nVi Thị Mai;1970\n\n".as_bytes(), &ReadLimits::default()).unwrap();
+    assert_eq!(rows, vec![vec!["Họ và tên", "Năm sinh"], vec!["Vi Thị Mai", "1970"]]);
+}
+
+#[test]
+fn hostile_and_broken_files_are_refused_before_decompression() {
+    let limits = ReadLimits::default();
+    let bomb = zip_with(&[("xl/worksheets/sheet1.xml", vec![b'0'; 50 * 1024 * 1024])]);
+    assert!(bomb.len() < 1024 * 1024, "the test bomb is small on the wire");
+    assert_eq!(read_table(&bomb, &limits), Err(SheetError::Suspicious));
+    let macros = zip_with(&[("xl/vbaProject.bin", b"x".to_vec())]);
+    assert_eq!(read_table(&macros, &limits), Err(SheetError::Macros));
+    let links = zip_with(&[("xl/externalLinks/externalLink1.xml", b"x".to_vec())]);
+    assert_eq!(read_table(&links, &limits), Err(SheetError::ExternalLinks));
+    let many: Vec<(String, Vec<u8>)> = (0..300).map(|i| (format!("f{i}"), vec![b'x'])).collect();
+    let many: Vec<(&str, Vec<u8>)> = many.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    assert_eq!(read_table(&zip_with(&many), &limits), Err(SheetError::Suspicious));
+    assert_eq!(read_table(b"PK\x03\x04 truncated", &limits), Err(SheetError::Unreadable));
+    assert_eq!(read_table(&[0xff, 0xfe, 0x00], &limits), Err(SheetError::Unreadable));
+    assert_eq!(read_table(b"", &limits), Err(SheetError::Empty));
+    let small = ReadLimits { max_bytes: 10, ..limits };
+    assert_eq!(read_table(b"a,b,c\n1,2,3\n", &small), Err(SheetError::TooLarge));
+    let narrow = ReadLimits { max_rows: 1, ..limits };
+    assert_eq!(read_table(b"a\n1\n2\n3\n", &narrow), Err(SheetError::TooManyRows));
+}
