@@ -168,7 +168,7 @@ impl SheetError {
 }
 
 /// Reads the first worksheet of an `.xlsx` or `.ods` file, or a `.csv` (UTF-8, comma or semicolon), as rows of
-/// text. Numbers lose a trailing `.0`. The zip container is inspected from its central directory before anything
+/// text, blank rows included (row `i` is line `i + 1` of the spreadsheet). Numbers lose a trailing `.0`. The zip container is inspected from its central directory before anything
 /// is decompressed.
 pub fn read_table(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, SheetError> {
     if bytes.len() > limits.max_bytes {
@@ -178,9 +178,8 @@ pub fn read_table(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>,
     if rows.len() > limits.max_rows + 1 || rows.iter().any(|row| row.len() > limits.max_columns) {
         return Err(SheetError::TooManyRows);
     }
-    let rows: Vec<Vec<String>> =
-        rows.into_iter().filter(|row| row.iter().any(|cell| !cell.trim().is_empty())).collect();
-    if rows.is_empty() {
+    // Blank rows stay, so row numbers match what the spreadsheet shows.
+    if !rows.iter().any(|row| row.iter().any(|cell| !cell.trim().is_empty())) {
         return Err(SheetError::Empty);
     }
     Ok(rows)

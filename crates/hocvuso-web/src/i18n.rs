@@ -170,6 +170,20 @@ pub struct Texts {
     pub none: &'static str,
     pub nav_users: &'static str,
     pub nav_audit: &'static str,
+    pub import_title: &'static str,
+    pub import_intro: &'static str,
+    pub import_file: &'static str,
+    pub import_consent: &'static str,
+    pub import_check: &'static str,
+    pub import_do: &'static str,
+    pub import_columns: &'static str,
+    pub import_column_ignored: &'static str,
+    pub import_missing: &'static str,
+    pub import_summary: &'static str,
+    pub import_ok: &'static str,
+    pub import_problems: &'static str,
+    pub import_line: &'static str,
+    pub import_done: &'static str,
     pub download_excel: &'static str,
     pub add_household: &'static str,
     pub add_member: &'static str,
@@ -372,6 +386,20 @@ pub static VI: Texts = Texts {
     none: "chưa có",
     nav_users: "Người dùng",
     nav_audit: "Nhật ký",
+    import_title: "Nhập danh sách từ Excel",
+    import_intro: "Chọn tệp Excel (.xlsx), LibreOffice (.ods) hoặc .csv. Dòng tiêu đề cần có các cột: Họ và tên, Địa chỉ, Thôn (trưởng thôn có thể bỏ cột Thôn); có thể thêm Năm sinh, Giới tính, Số điện thoại, Số CCCD. Những người cùng thôn và cùng địa chỉ được tính là một hộ.",
+    import_file: "Tệp danh sách",
+    import_consent: "Những người trong danh sách đã đồng ý cho ghi tên vào sổ. Ghi nhận bằng:",
+    import_check: "Kiểm tra trước",
+    import_do: "Nhập vào sổ",
+    import_columns: "Các cột đã nhận ra",
+    import_column_ignored: "không dùng",
+    import_missing: "Thiếu cột bắt buộc",
+    import_summary: "{rows} dòng, {households} hộ.",
+    import_ok: "Tệp hợp lệ. Bấm “Nhập vào sổ” (chọn lại tệp) để nhập.",
+    import_problems: "Các dòng cần sửa (chưa nhập dòng nào):",
+    import_line: "Dòng",
+    import_done: "Đã nhập {rows} người.",
     download_excel: "Tải về Excel",
     add_household: "Thêm hộ mới",
     add_member: "Thêm người vào hộ này",
@@ -574,6 +602,20 @@ pub static EN: Texts = Texts {
     none: "none",
     nav_users: "Users",
     nav_audit: "Log",
+    import_title: "Import a list from Excel",
+    import_intro: "Choose an Excel (.xlsx), LibreOffice (.ods) or .csv file. The header row needs: Họ và tên, Địa chỉ, Thôn (a hamlet lead may leave Thôn out); Năm sinh, Giới tính, Số điện thoại, Số CCCD are optional. People of the same hamlet and address form one household.",
+    import_file: "List file",
+    import_consent: "Everyone on the list agreed to be in the register. Recorded as:",
+    import_check: "Check first",
+    import_do: "Import",
+    import_columns: "Columns recognised",
+    import_column_ignored: "not used",
+    import_missing: "Required columns missing",
+    import_summary: "{rows} rows, {households} households.",
+    import_ok: "The file is valid. Choose it again and press Import.",
+    import_problems: "Lines to fix (nothing was imported):",
+    import_line: "Line",
+    import_done: "Imported {rows} people.",
     download_excel: "Download as Excel",
     add_household: "Add a household",
     add_member: "Add a person to this household",
@@ -836,6 +878,40 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "consent_required" => (
             "Cần có sự đồng ý của người dân và cách ghi nhận trước khi ghi tên vào sổ.",
             "The person's consent, and how it was given, is needed before they enter the register.",
+        ),
+        "file_too_large" => ("Tệp quá lớn (tối đa 20 MB).", "The file is too large (at most 20 MB)."),
+        "file_suspicious" => {
+            ("Tệp có dấu hiệu bất thường nên không được mở.", "The file looks abnormal and was not opened.")
+        }
+        "file_has_macros" => (
+            "Tệp có macro nên không được mở. Hãy lưu lại dạng .xlsx thường.",
+            "The file has macros. Save it as a plain .xlsx.",
+        ),
+        "file_has_external_links" => {
+            ("Tệp liên kết tới tệp khác nên không được mở.", "The file links to other files and was not opened.")
+        }
+        "file_unreadable" => (
+            "Không đọc được tệp. Hãy dùng .xlsx, .ods hoặc .csv (UTF-8).",
+            "The file cannot be read. Use .xlsx, .ods or .csv (UTF-8).",
+        ),
+        "file_too_many_rows" => ("Tệp có quá nhiều dòng hoặc cột.", "The file has too many rows or columns."),
+        "file_empty" => ("Tệp không có dữ liệu.", "The file is empty."),
+        "import_no_header" => {
+            ("Không thấy dòng tiêu đề có cột “Họ và tên”.", "No header row with a “Họ và tên” column.")
+        }
+        "import_other_hamlet" => {
+            ("Người này thuộc thôn khác, không phải thôn bạn phụ trách.", "This person belongs to another hamlet.")
+        }
+        "import_duplicate_phone" => (
+            "Số điện thoại đã có trong sổ hoặc trùng dòng khác.",
+            "The phone number is already in the register or repeated.",
+        ),
+        "import_duplicate_cccd" => {
+            ("Số CCCD đã có trong sổ hoặc trùng dòng khác.", "The ID number is already in the register or repeated.")
+        }
+        "import_duplicate_person" => (
+            "Người này (cùng tên, năm sinh, địa chỉ) đã có trong sổ hoặc trùng dòng khác.",
+            "This person (same name, year of birth, address) is already in the register or repeated.",
         ),
         "unavailable" => {
             ("Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Try again in a few minutes.")

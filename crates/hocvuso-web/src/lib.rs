@@ -42,6 +42,12 @@ pub fn router(state: AppState) -> Router {
         .route("/residents", get(pages::register::list_residents).post(pages::register::create_person))
         .route("/residents/new", get(pages::register::new_person_form))
         .route("/residents/export.xlsx", get(pages::register::export_register))
+        .route(
+            "/residents/import",
+            get(pages::register::import_form)
+                .post(pages::register::import_list)
+                .layer(DefaultBodyLimit::max(pages::register::IMPORT_LIMIT)),
+        )
         .route("/left-behind/export.xlsx", get(pages::register::export_left_behind))
         .route("/residents/{resident_id}", get(pages::register::show_resident))
         .route("/residents/{resident_id}/export", get(pages::privacy::export_resident))

@@ -275,3 +275,109 @@ async fn the_register_and_the_left_behind_list_export_to_excel_sorted_and_audite
         assert_eq!(exports, 3, "{}: each export is in the audit log", app.label);
     }
 }
+
+fn multipart(browser: &Browser, file: &[u8], mode: &str) -> axum::http::Request<axum::body::Body> {
+    let boundary = "hocvusoBOUNDARY";
+    let mut body = Vec::new();
+    for (name, value) in [("_csrf", browser.csrf.as_str()), ("consent", "written"), ("mode", mode)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"danh sách.xlsx\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    axum::http::Request::post("/residents/import")
+        .header("host", "localhost")
+        .header("cookie", &browser.cookie)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+fn workbook(rows: &[[&str; 5]]) -> Vec<u8> {
+    use hocvuso_print::sheet::{Cell, Sheet, write_xlsx};
+    write_xlsx(&[Sheet {
+        name: "Thôn Đông".into(),
+        title: "DANH SÁCH HỘ GIA ĐÌNH THÔN ĐÔNG".into(),
+        headers: ["STT", "Họ và tên", "Năm sinh", "SĐT", "Địa chỉ"].map(str::to_owned).to_vec(),
+        rows: rows.iter().map(|row| row.iter().map(|c| Cell::from(*c)).collect()).collect(),
+    }])
+    .unwrap()
+}
+
+async fn n_residents(app: &TestApp) -> i64 {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    tx.register_figures(hocvuso_domain::ids::CommuneId(16777), 2026).await.unwrap().n_residents
+}
+
+#[tokio::test]
+async fn a_hamlet_lead_imports_a_list_all_or_nothing_with_a_report_per_line() {
+    for app in TestApp::all().await {
+        let lead = app.sign_in(demo::LEAD_A).await;
+        let before = n_residents(&app).await;
+        let broken = workbook(&[
+            ["1", "Lường Văn Pấng", "1961", "0912 000 111", "Bản Pục"],
+            ["2", "Lường Thị Ỏn", "19x5", "0612", "Bản Pục"],
+            ["3", "Lường Văn Pấng", "1961", "", "Bản Pục"],
+        ]);
+        let refused = app.request(multipart(&lead, &broken, "import")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        for expected in [
+            "<td>5</td>",
+            "Năm sinh phải là năm",
+            "Đầu số điện thoại",
+            "<td>6</td>",
+            "đã có trong sổ hoặc trùng dòng khác",
+        ] {
+            assert!(refused.body.contains(expected), "{}: {expected}", app.label);
+        }
+        assert_eq!(n_residents(&app).await, before, "{}: a half-valid file imports no row", app.label);
+
+        let good = workbook(&[
+            ["1", "Lường Văn Pấng", "1961", "0912 000 111", "Bản Pục"],
+            ["2", "Lường Thị Ỏn", "1965", "", "Bản Pục"],
+            ["3", "Hà Văn Khiêm", "05/02/1990", "", "Số 9"],
+        ]);
+        let checked = app.request(multipart(&lead, &good, "check")).await;
+        assert_eq!(checked.status, StatusCode::OK, "{}", app.label);
+        assert!(checked.body.contains("3 dòng, 2 hộ.") && checked.body.contains("Tệp hợp lệ"), "{}", app.label);
+        assert_eq!(n_residents(&app).await, before, "{}: a check writes nothing", app.label);
+        let imported = app.request(multipart(&lead, &good, "import")).await;
+        assert_eq!(imported.status, StatusCode::OK, "{}", app.label);
+        assert!(imported.body.contains("Đã nhập 3 người."), "{}", app.label);
+        assert_eq!(n_residents(&app).await, before + 3, "{}", app.label);
+        let again = app.request(multipart(&lead, &good, "import")).await;
+        assert_eq!(
+            again.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: importing twice finds the duplicates",
+            app.label
+        );
+        assert_eq!(n_residents(&app).await, before + 3, "{}", app.label);
+
+        let bomb = {
+            use std::io::Write;
+            let mut buffer = std::io::Cursor::new(Vec::new());
+            let mut writer = zip::ZipWriter::new(&mut buffer);
+            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            writer.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+            writer.write_all(&vec![b' '; 40 * 1024 * 1024]).unwrap();
+            writer.finish().unwrap();
+            buffer.into_inner()
+        };
+        let bombed = app.request(multipart(&lead, &bomb, "import")).await;
+        assert_eq!(bombed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(bombed.body.contains("dấu hiệu bất thường"), "{}", app.label);
+        let forged = app
+            .request(multipart(&Browser { cookie: lead.cookie.clone(), csrf: "x".repeat(64) }, &good, "import"))
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", app.label);
+    }
+}
