@@ -137,6 +137,20 @@ pub async fn list_hamlets(ctx: &Ctx, actor: &Actor) -> Result<Vec<Hamlet>, AppEr
     Ok(hamlets)
 }
 
+/// The hamlets of every served commune, for the public help form (names only, sorted the Vietnamese way).
+pub async fn served_hamlets(ctx: &Ctx) -> Result<Vec<(CommuneUnit, Vec<Hamlet>)>, AppError> {
+    let communes = list_served_communes(ctx).await?;
+    let collator = crate::register::collator()?;
+    let mut tx = ctx.store.read().await?;
+    let mut out = Vec::new();
+    for commune in communes {
+        let mut hamlets = tx.list_hamlets(commune.id).await?;
+        hamlets.sort_by(|a, b| collator.compare_str(&a.name, &b.name));
+        out.push((commune, hamlets));
+    }
+    Ok(out)
+}
+
 /// The register figures of a commune the actor may see.
 pub async fn commune_figures(ctx: &Ctx, actor: &Actor, commune_id: CommuneId) -> Result<RegisterFigures, AppError> {
     let unit = commune_for(ctx, actor, commune_id).await?;

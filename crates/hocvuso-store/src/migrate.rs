@@ -33,6 +33,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 3,
+        name: "help_requests",
+        portable: include_str!("../migrations/0003_help_requests.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

@@ -57,6 +57,7 @@ impl PageContext {
                 nav.push(("/left-behind", t.left_behind));
             }
             if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
+                nav.push(("/help-requests", t.help_requests));
                 nav.push(("/hamlets", t.hamlets));
                 nav.push(("/skills", t.checklist));
             }
@@ -69,6 +70,7 @@ impl PageContext {
             }
             nav.push(("/account", t.account));
         } else {
+            nav.push(("/help", t.help));
             nav.push(("/units", t.units));
         }
         let nav = nav

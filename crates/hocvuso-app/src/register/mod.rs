@@ -1,6 +1,7 @@
 //! Reading and adding to the register within the actor's scope.
 
 pub mod exports;
+pub mod help;
 pub mod import;
 pub mod skills;
 pub mod visits;

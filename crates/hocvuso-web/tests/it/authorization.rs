@@ -77,6 +77,7 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("POST", "/residents/{resident_id}/visits"),
     ("POST", "/residents/{resident_id}/profile"),
     ("GET", "/left-behind"),
+    ("GET", "/help-requests"),
     ("GET", "/skills"),
     ("POST", "/skills/{skill_id}"),
     ("POST", "/residents/{resident_id}/erase"),

@@ -381,3 +381,61 @@ async fn a_hamlet_lead_imports_a_list_all_or_nothing_with_a_report_per_line() {
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", app.label);
     }
 }
+
+#[tokio::test]
+async fn a_resident_asks_for_help_and_the_team_takes_it_to_resolution() {
+    for app in TestApp::all().await {
+        let form = app.get("/help", None).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", app.label);
+        let token = crate::extract_value(&form.body, "name=\"_csrf\" value=\"").unwrap();
+        let cookie = format!("hv_help={}", form.cookie("hv_help").unwrap());
+        let place = form.body.split("<option value=\"16777:").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let post = |fields: Vec<(&str, String)>| {
+            let body = serde_urlencoded::to_string(&fields).unwrap();
+            axum::http::Request::post("/help")
+                .header("host", "localhost")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie.clone())
+                .body(axum::body::Body::from(body))
+                .unwrap()
+        };
+        let base = |agree: &str| {
+            vec![
+                ("_csrf", token.clone()),
+                ("place", format!("16777:{place}")),
+                ("full_name", "Hà Thị Nhung".to_owned()),
+                ("phone", "0987 654 321".to_owned()),
+                ("topic", "vneid".to_owned()),
+                ("details", "Quên mật khẩu VNeID".to_owned()),
+                ("agree", agree.to_owned()),
+            ]
+        };
+        let refused = app.request(post(base(""))).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(refused.body.contains("đánh dấu ô đồng ý"), "{}", app.label);
+        let sent = app.request(post(base("yes"))).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}: {}", app.label, sent.body);
+
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let list = app.get("/help-requests", Some(&staff)).await;
+        assert!(list.body.contains("Hà Thị Nhung") && list.body.contains("0987654321"), "{}", app.label);
+        assert!(list.body.contains("Chưa ai nhận"), "{}", app.label);
+        let id = list.body.split("action=\"/help-requests/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let other = app.sign_in(demo::STAFF_B).await;
+        let foreign = app.post_form(&format!("/help-requests/{id}"), Some(&other), &[("status", "resolved")]).await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}: another commune's team cannot close it", app.label);
+        assert!(!app.get("/help-requests", Some(&other)).await.body.contains("Hà Thị Nhung"), "{}", app.label);
+        let taken = app
+            .post_form(
+                &format!("/help-requests/{id}"),
+                Some(&staff),
+                &[("status", "in_progress"), ("note", "Chiều mai đến nhà")],
+            )
+            .await;
+        assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", app.label);
+        app.post_form(&format!("/help-requests/{id}"), Some(&staff), &[("status", "resolved")]).await;
+        assert!(app.get("/help-requests", Some(&staff)).await.body.contains("Đã xong"), "{}", app.label);
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        assert_eq!(app.get("/help-requests", Some(&volunteer)).await.status, StatusCode::FORBIDDEN, "{}", app.label);
+    }
+}

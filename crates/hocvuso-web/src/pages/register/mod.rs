@@ -1,5 +1,7 @@
 //! The residents a user may see.
 
+pub(crate) mod help;
+
 use std::collections::HashMap;
 
 use askama::Template;
