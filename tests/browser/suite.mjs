@@ -151,7 +151,7 @@ async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug
 async function anonymous(browser) {
   const context = await browser.newContext(CONTEXT);
   const page = await context.newPage();
-  for (const pathname of ['/', '/units', '/units/40', '/login']) {
+  for (const pathname of ['/', '/help', '/units', '/units/40', '/login']) {
     await checkPage(page, 'anonymous', pathname);
   }
   await checkPage(page, 'anonymous', '/khong-co', { expectStatus: 404, shot: 'not-found' });
@@ -196,6 +196,11 @@ async function signedIn(browser, role, phone) {
           .catch(() => null);
         check(`${role} /residents: lists a resident`, first !== null, ['no table a[href^="/residents/"]']);
         if (first) await checkPage(page, role, first, { shot: 'resident-detail' });
+        // Staff and hamlet leads also add people and import lists from there.
+        if (['commune-admin', 'commune-staff', 'hamlet-lead'].includes(role)) {
+          await checkPage(page, role, '/residents/new', { shot: 'resident-new' });
+          await checkPage(page, role, '/residents/import', { shot: 'residents-import' });
+        }
       }
     }
   } finally {
