@@ -128,6 +128,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Records that personal data was read, in its own short write transaction, before the data is returned.
+///
+/// Reads run on the read pool in parallel; only this one-row commit goes through the single writer. If it fails,
+/// the caller returns the error, so no data leaves without its audit entry.
+async fn audit_read(ctx: &Ctx, event: &hocvuso_domain::privacy::NewAuditEvent) -> Result<(), AppError> {
+    let mut tx = ctx.store.write().await?;
+    tx.append_audit(event, ctx.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The calendar year in Vietnam at `now` (age groups are counted by year, as reports do).
 fn calendar_year(now: OffsetDateTime) -> i32 {
     now.to_offset(hocvuso_domain::calendar::VIETNAM_OFFSET).year()

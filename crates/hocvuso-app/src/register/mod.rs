@@ -37,22 +37,18 @@ pub const LIST_LIMIT: u32 = 500;
 pub async fn list_residents(ctx: &Ctx, actor: &Actor, search: Option<&str>) -> Result<Vec<Resident>, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     let search = search.map(text::clean).filter(|s| !s.is_empty());
-    let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
+    let mut tx = ctx.store.read().await?;
     let mut residents = tx.list_residents(scope, search.as_deref(), LIST_LIMIT).await?;
-    tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(scope.commune_id()),
-            AuditAction::View,
-            AuditSubject::ResidentList,
-            None,
-        )
-        .with_detail(format!("{} rows", residents.len())),
-        now,
+    drop(tx);
+    let event = NewAuditEvent::new(
+        Some(actor.user_id),
+        Some(scope.commune_id()),
+        AuditAction::View,
+        AuditSubject::ResidentList,
+        None,
     )
-    .await?;
-    tx.commit().await?;
+    .with_detail(format!("{} rows", residents.len()));
+    crate::audit_read(ctx, &event).await?;
     let collator = collator()?;
     residents.sort_by(|a, b| match (&a.full_name, &b.full_name) {
         (Some(x), Some(y)) => collator.compare(x, y),

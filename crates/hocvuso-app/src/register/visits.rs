@@ -147,7 +147,7 @@ pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, Ap
     let commune_id = scope.commune_id();
     let now = ctx.now();
     let year = crate::calendar_year(now);
-    let mut tx = ctx.store.write().await?;
+    let mut tx = ctx.store.read().await?;
     let residents = tx.list_residents(scope, None, u32::MAX).await?;
     let skills = tx.list_skills(commune_id).await?;
     let rule = tx.reach_rule(commune_id).await?;
@@ -187,13 +187,11 @@ pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, Ap
             })
         })
         .collect();
+    drop(tx);
     rows.sort_by_key(|row| (row.need.urgency_key(), row.resident.id));
-    tx.append_audit(
-        &NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
-            .with_detail(format!("{} rows", rows.len())),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let event =
+        NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
+            .with_detail(format!("{} rows", rows.len()));
+    crate::audit_read(ctx, &event).await?;
     Ok(rows)
 }
