@@ -40,6 +40,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 4,
+        name: "resident_sort_key",
+        portable: include_str!("../migrations/0004_resident_sort_key.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");
@@ -134,7 +141,29 @@ impl Store {
             }
         }
         report.loaded_units = self.load_units(now).await?;
+        self.fill_sort_keys().await?;
         Ok(report)
+    }
+
+    /// Computes the sort key of residents stored before it existed (it needs Rust, not SQL).
+    async fn fill_sort_keys(&self) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        let rows =
+            sqlx::query("SELECT resident_id, full_name FROM resident WHERE sort_key = '' AND full_name IS NOT NULL")
+                .fetch_all(tx.conn())
+                .await?;
+        for row in &rows {
+            let name: String = row.try_get("full_name")?;
+            let name = hocvuso_domain::person_name::PersonName::parse(&name)
+                .map_err(|_| StoreError::Corrupt("resident.full_name"))?;
+            sqlx::query("UPDATE resident SET sort_key = $1 WHERE resident_id = $2")
+                .bind(hocvuso_domain::person_name::sort_key(&name))
+                .bind(row.try_get::<i64, _>("resident_id")?)
+                .execute(tx.conn())
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Loads provinces, communes and the legacy mapping when the embedded lists differ from the loaded ones.

@@ -296,6 +296,8 @@ impl From<&Resident> for ResidentView {
 pub struct ResidentQuery {
     /// Part of the name, with or without diacritics.
     pub q: Option<String>,
+    /// Resident id after which the page starts (the last id of the previous page; pages hold 500).
+    pub after: Option<i64>,
 }
 
 /// The residents the user may see (a volunteer: only assigned households), sorted by given name.
@@ -311,8 +313,9 @@ async fn list_residents(
     Query(query): Query<ResidentQuery>,
 ) -> Result<Json<Vec<ResidentView>>, ApiError> {
     let search: Option<String> = query.q.map(|q| q.chars().take(100).collect());
-    let residents = hocvuso_app::register::list_residents(&state.ctx, &session.actor(), search.as_deref()).await?;
-    Ok(Json(residents.iter().map(ResidentView::from).collect()))
+    let after = query.after.map(ResidentId);
+    let page = hocvuso_app::register::list_residents(&state.ctx, &session.actor(), search.as_deref(), after).await?;
+    Ok(Json(page.residents.iter().map(ResidentView::from).collect()))
 }
 
 /// One resident the user may see (audited).

@@ -101,9 +101,9 @@ async fn render(
 /// The register of the actor's scope, sorted by given name, with each person's status.
 pub async fn export_register(ctx: &Ctx, actor: &Actor) -> Result<Download, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
-    let residents = super::list_residents(ctx, actor, None).await?;
     let extra = context(ctx, actor).await?;
     let mut tx = ctx.store.read().await?;
+    let residents = tx.list_residents(scope, None, None, u32::MAX).await?;
     let skills = tx.list_skills(scope.commune_id()).await?;
     let rule = tx.reach_rule(scope.commune_id()).await?;
     let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();

@@ -146,7 +146,7 @@ pub async fn import_register(
     let hamlets: HashMap<String, HamletId> =
         tx.list_hamlets(commune_id).await?.into_iter().map(|h| (text::fold(&h.name), h.id)).collect();
     let households = tx.list_households(commune_id).await?;
-    let existing = tx.list_residents(ResidentScope::Commune(commune_id), None, u32::MAX).await?;
+    let existing = tx.list_residents(ResidentScope::Commune(commune_id), None, None, u32::MAX).await?;
     drop(tx);
     let household_key = |hamlet: HamletId, address: &str| (hamlet, text::fold(address));
     let known_households: HashMap<(HamletId, String), HouseholdId> =

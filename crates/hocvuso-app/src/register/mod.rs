@@ -32,14 +32,35 @@ pub(crate) fn collator() -> Result<&'static NameCollator, AppError> {
 /// Most rows a list shows at once.
 pub const LIST_LIMIT: u32 = 500;
 
-/// The residents the actor may see, optionally filtered by a name search that ignores diacritics,
-/// sorted by given name, then middle name, then family name. The listing is audited.
-pub async fn list_residents(ctx: &Ctx, actor: &Actor, search: Option<&str>) -> Result<Vec<Resident>, AppError> {
+/// One page of a list of residents.
+#[derive(Clone, Debug)]
+pub struct ResidentPage {
+    /// The residents of the page.
+    pub residents: Vec<Resident>,
+    /// The id to pass as `after` for the next page, if there is one.
+    pub next_after: Option<ResidentId>,
+}
+
+/// A page of the residents the actor may see, optionally filtered by a name search that ignores diacritics,
+/// sorted by given name, then middle name, then family name, starting after `after`. The listing is audited.
+pub async fn list_residents(
+    ctx: &Ctx,
+    actor: &Actor,
+    search: Option<&str>,
+    after: Option<ResidentId>,
+) -> Result<ResidentPage, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     let search = search.map(text::clean).filter(|s| !s.is_empty());
     let mut tx = ctx.store.read().await?;
-    let mut residents = tx.list_residents(scope, search.as_deref(), LIST_LIMIT).await?;
+    // One more than a page tells whether another page follows.
+    let mut residents = tx.list_residents(scope, search.as_deref(), after, LIST_LIMIT + 1).await?;
     drop(tx);
+    let next_after = if residents.len() > LIST_LIMIT as usize {
+        residents.truncate(LIST_LIMIT as usize);
+        residents.last().map(|r| r.id)
+    } else {
+        None
+    };
     let event = NewAuditEvent::new(
         Some(actor.user_id),
         Some(scope.commune_id()),
@@ -49,12 +70,7 @@ pub async fn list_residents(ctx: &Ctx, actor: &Actor, search: Option<&str>) -> R
     )
     .with_detail(format!("{} rows", residents.len()));
     crate::audit_read(ctx, &event).await?;
-    let collator = collator()?;
-    residents.sort_by(|a, b| match (&a.full_name, &b.full_name) {
-        (Some(x), Some(y)) => collator.compare(x, y),
-        _ => a.id.cmp(&b.id),
-    });
-    Ok(residents)
+    Ok(ResidentPage { residents, next_after })
 }
 
 /// One resident, if the actor may see them. The view is audited.

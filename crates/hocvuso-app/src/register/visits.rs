@@ -148,7 +148,7 @@ pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, Ap
     let now = ctx.now();
     let year = crate::calendar_year(now);
     let mut tx = ctx.store.read().await?;
-    let residents = tx.list_residents(scope, None, u32::MAX).await?;
+    let residents = tx.list_residents(scope, None, None, u32::MAX).await?;
     let skills = tx.list_skills(commune_id).await?;
     let rule = tx.reach_rule(commune_id).await?;
     let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();

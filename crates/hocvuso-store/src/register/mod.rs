@@ -154,8 +154,8 @@ impl Tx {
     ) -> Result<ResidentId, StoreError> {
         let row = sqlx::query(
             "INSERT INTO resident (commune_id, household_id, full_name, search_key, birth_year, gender, phone, cccd, \
-             created_at, updated_at) \
-             SELECT $1, household_id, $3, $4, $5, $6, $7, $8, $9, $9 FROM household \
+             created_at, updated_at, sort_key) \
+             SELECT $1, household_id, $3, $4, $5, $6, $7, $8, $9, $9, $10 FROM household \
              WHERE household_id = $2 AND commune_id = $1 RETURNING resident_id",
         )
         .bind(commune_id.0)
@@ -167,6 +167,7 @@ impl Tx {
         .bind(resident.phone.as_ref().map(|p| p.as_str().to_owned()))
         .bind(resident.cccd.as_ref().map(|c| c.as_str().to_owned()))
         .bind(to_ms(now))
+        .bind(hocvuso_domain::person_name::sort_key(&resident.full_name))
         .fetch_optional(self.conn())
         .await?;
         let row = row.ok_or(StoreError::MissingReference)?;
@@ -174,26 +175,30 @@ impl Tx {
     }
 
     /// The residents within `scope` whose name contains `search` (compared folded: no case, no diacritics),
-    /// at most `limit`, in creation order. Erased residents are left out.
+    /// sorted the Vietnamese way (given name, middle, family), at most `limit`, starting after the resident
+    /// `after` (keyset paging). Erased residents are left out.
     pub async fn list_residents(
         &mut self,
         scope: ResidentScope,
         search: Option<&str>,
+        after: Option<ResidentId>,
         limit: u32,
     ) -> Result<Vec<Resident>, StoreError> {
         let (condition, scope_value) = scope_clause(scope);
         let search_param = if scope_value.is_some() { 3 } else { 2 };
-        let limit_param = search_param + 1;
+        let (after_param, limit_param) = (search_param + 1, search_param + 2);
         let sql = format!(
             "{RESIDENT_SELECT} WHERE {condition} AND r.erased_at IS NULL AND r.search_key LIKE ${search_param} ESCAPE '\\' \
-             ORDER BY r.resident_id LIMIT ${limit_param}"
+             AND (CAST(${after_param} AS BIGINT) IS NULL OR (r.sort_key, r.resident_id) > \
+                  (SELECT c.sort_key, c.resident_id FROM resident c WHERE c.resident_id = ${after_param})) \
+             ORDER BY r.sort_key, r.resident_id LIMIT ${limit_param}"
         );
         let pattern = like_pattern(&search.map(text::fold).unwrap_or_default());
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(scope.commune_id().0);
         if let Some(value) = scope_value {
             query = query.bind(value);
         }
-        let rows = query.bind(pattern).bind(i64::from(limit)).fetch_all(self.conn()).await?;
+        let rows = query.bind(pattern).bind(after.map(|id| id.0)).bind(i64::from(limit)).fetch_all(self.conn()).await?;
         rows.iter().map(resident_from_row).collect()
     }
 

@@ -72,16 +72,22 @@ async fn each_scope_returns_only_its_residents() {
 
         let mut tx = store.read().await.unwrap();
         let ids = |rows: Vec<hocvuso_domain::register::Resident>| rows.iter().map(|r| r.id).collect::<Vec<_>>();
-        assert_eq!(ids(tx.list_residents(ResidentScope::Commune(commune), None, 100).await.unwrap()), vec![an, binh]);
         assert_eq!(
-            ids(tx.list_residents(ResidentScope::Hamlet(commune, hamlet_1), None, 100).await.unwrap()),
+            ids(tx.list_residents(ResidentScope::Commune(commune), None, None, 100).await.unwrap()),
+            vec![an, binh]
+        );
+        assert_eq!(
+            ids(tx.list_residents(ResidentScope::Hamlet(commune, hamlet_1), None, None, 100).await.unwrap()),
             vec![an]
         );
         assert_eq!(
-            ids(tx.list_residents(ResidentScope::Assigned(commune, volunteer), None, 100).await.unwrap()),
+            ids(tx.list_residents(ResidentScope::Assigned(commune, volunteer), None, None, 100).await.unwrap()),
             vec![binh]
         );
-        assert_eq!(ids(tx.list_residents(ResidentScope::Commune(commune_b), None, 100).await.unwrap()), vec![other]);
+        assert_eq!(
+            ids(tx.list_residents(ResidentScope::Commune(commune_b), None, None, 100).await.unwrap()),
+            vec![other]
+        );
         assert!(
             tx.resident_by_id(ResidentScope::Assigned(commune, volunteer), an).await.unwrap().is_none(),
             "{}",
@@ -101,11 +107,11 @@ async fn search_ignores_diacritics_and_escapes_wildcards() {
         let mut tx = test.store.read().await.unwrap();
         let scope = ResidentScope::Commune(commune);
         for query in ["van duc", "VĂN ĐỨC", "nguyen", "Nguyễn"] {
-            let found = tx.list_residents(scope, Some(query), 10).await.unwrap();
+            let found = tx.list_residents(scope, Some(query), None, 10).await.unwrap();
             assert_eq!(found.iter().map(|r| r.id).collect::<Vec<_>>(), vec![an], "{} {query}", test.label);
         }
-        assert!(tx.list_residents(scope, Some("%"), 10).await.unwrap().is_empty(), "{}", test.label);
-        assert!(tx.list_residents(scope, Some("_"), 10).await.unwrap().is_empty(), "{}", test.label);
+        assert!(tx.list_residents(scope, Some("%"), None, 10).await.unwrap().is_empty(), "{}", test.label);
+        assert!(tx.list_residents(scope, Some("_"), None, 10).await.unwrap().is_empty(), "{}", test.label);
     }
 }
 
@@ -129,9 +135,39 @@ async fn erasure_removes_identity_and_keeps_the_figures() {
         let erased = tx.resident_by_id(ResidentScope::Commune(commune), id).await.unwrap().unwrap();
         assert_eq!((erased.full_name, erased.phone, erased.cccd), (None, None, None), "{}", test.label);
         assert_eq!(erased.birth_year, Some(1950));
-        assert!(tx.list_residents(ResidentScope::Commune(commune), None, 10).await.unwrap().is_empty());
+        assert!(tx.list_residents(ResidentScope::Commune(commune), None, None, 10).await.unwrap().is_empty());
         let after = tx.register_figures(commune, 2026).await.unwrap();
         assert_eq!(before, after, "{}", test.label);
         assert_eq!((after.n_residents, after.n_elderly, after.n_households), (1, 1, 1), "{}", test.label);
+    }
+}
+
+#[tokio::test]
+async fn lists_page_in_vietnamese_order_by_given_name() {
+    for test in stores().await {
+        let (commune, _, household) = crate::seed_commune(&test.store, 16777).await;
+        let names =
+            ["Trần Văn Đức", "Nguyễn Thị Bảo", "Phạm Thị Ân", "Lê Thị Ánh", "Đỗ Văn An", "Hoàng Duy", "Võ Thị Ăn"];
+        for name in names {
+            add_resident(&test.store, commune, household, name).await;
+        }
+        let mut tx = test.store.read().await.unwrap();
+        let scope = ResidentScope::Commune(commune);
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = tx.list_residents(scope, None, after, 3).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            after = page.last().map(|r| r.id);
+            seen.extend(page.into_iter().map(|r| r.full_name.unwrap().as_str().to_owned()));
+        }
+        assert_eq!(
+            seen,
+            ["Đỗ Văn An", "Lê Thị Ánh", "Võ Thị Ăn", "Phạm Thị Ân", "Nguyễn Thị Bảo", "Hoàng Duy", "Trần Văn Đức"],
+            "{}",
+            test.label
+        );
     }
 }

@@ -23,7 +23,7 @@ struct Target {
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
     let mut tx = app.ctx.store.read().await.unwrap();
-    let residents = tx.list_residents(ResidentScope::Commune(CommuneId(commune)), None, 5).await.unwrap();
+    let residents = tx.list_residents(ResidentScope::Commune(CommuneId(commune)), None, None, 5).await.unwrap();
     let resident = residents.first().unwrap();
     let consent = tx.list_consents(resident.id).await.unwrap().into_iter().next().unwrap();
     let user = tx

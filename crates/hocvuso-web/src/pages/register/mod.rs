@@ -34,6 +34,7 @@ struct ResidentRow {
 #[template(path = "residents.html")]
 struct ResidentsPage {
     ctx: PageContext,
+    next_url: Option<String>,
     can_add: bool,
     intro: &'static str,
     query: String,
@@ -43,6 +44,7 @@ struct ResidentsPage {
 #[derive(Deserialize)]
 pub(crate) struct SearchQuery {
     q: Option<String>,
+    after: Option<i64>,
 }
 
 pub(crate) fn display_name(resident: &Resident, t: &Texts) -> String {
@@ -66,7 +68,10 @@ pub(crate) async fn list_residents(
     let actor = session.actor();
     let t = lang.texts();
     let search: String = query.q.unwrap_or_default().chars().take(100).collect();
-    let residents = hocvuso_app::register::list_residents(&state.ctx, &actor, Some(&search)).await?;
+    let after = query.after.map(ResidentId);
+    let page = hocvuso_app::register::list_residents(&state.ctx, &actor, Some(&search), after).await?;
+    let next_url = page.next_after.map(|id| format!("/residents?q={}&after={id}", urlencoding::encode(&search)));
+    let residents = page.residents;
     let hamlets = hamlet_names(&state, &actor).await?;
     let intro = match actor.resident_scope() {
         Some(ResidentScope::Hamlet(..)) => t.residents_intro_hamlet,
@@ -85,6 +90,7 @@ pub(crate) async fn list_residents(
     let can_add = matches!(actor.role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead);
     render(&ResidentsPage {
         ctx: PageContext::new(&state, lang, Some(&session), "/residents"),
+        next_url,
         can_add,
         intro,
         query: search,
