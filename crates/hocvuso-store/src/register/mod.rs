@@ -187,11 +187,15 @@ impl Tx {
         let (condition, scope_value) = scope_clause(scope);
         let search_param = if scope_value.is_some() { 3 } else { 2 };
         let (after_param, limit_param) = (search_param + 1, search_param + 2);
+        // Browsing walks the (commune_id, sort_key) index in order and stops after a page. A name search must test
+        // every row anyway, and walking the index for it means a random read per row: ordering by an expression
+        // keeps both databases on a plain scan and a sort of the few matches.
+        let order = if search.is_some_and(|s| !s.is_empty()) { "r.sort_key || ''" } else { "r.sort_key" };
         let sql = format!(
             "{RESIDENT_SELECT} WHERE {condition} AND r.erased_at IS NULL AND r.search_key LIKE ${search_param} ESCAPE '\\' \
              AND (CAST(${after_param} AS BIGINT) IS NULL OR (r.sort_key, r.resident_id) > \
                   (SELECT c.sort_key, c.resident_id FROM resident c WHERE c.resident_id = ${after_param})) \
-             ORDER BY r.sort_key, r.resident_id LIMIT ${limit_param}"
+             ORDER BY {order}, r.resident_id LIMIT ${limit_param}"
         );
         let pattern = like_pattern(&search.map(text::fold).unwrap_or_default());
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(scope.commune_id().0);
