@@ -162,3 +162,26 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for PlainForm<T>
             .map_err(|_| WebError(AppError::invalid("form", "form_malformed")).into_response())
     }
 }
+
+/// The token of a form shown before any session exists (sign-in, help): the one in `cookie_name` if the browser
+/// has it, a new random one otherwise; and the cookie to (re)set. The form must echo it (double submit).
+pub(crate) fn double_submit_token(
+    jar: &CookieJar,
+    cookie_name: &'static str,
+    path: &'static str,
+    secure: bool,
+) -> (String, axum_extra::extract::cookie::Cookie<'static>) {
+    use axum_extra::extract::cookie::{Cookie, SameSite};
+    use rand::Rng;
+    let token = match jar.get(cookie_name) {
+        Some(cookie) if cookie.value().len() == 64 => cookie.value().to_owned(),
+        _ => hex::encode(rand::rng().random::<[u8; 32]>()),
+    };
+    let cookie = Cookie::build((cookie_name, token.clone()))
+        .path(path)
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build();
+    (token, cookie)
+}

@@ -12,7 +12,6 @@ use hocvuso_domain::accounts::Role;
 use hocvuso_domain::ids::UserId;
 use hocvuso_domain::places::CommuneUnit;
 use hocvuso_domain::register::RegisterFigures;
-use rand::Rng;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -38,15 +37,6 @@ pub(crate) struct LoginQuery {
     next: Option<String>,
 }
 
-fn login_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((state.login_csrf_cookie(), value))
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.secure_cookies)
-        .same_site(SameSite::Strict)
-        .build()
-}
-
 /// `GET /login`: the form carries a token that must match a cookie (double submit: there is no session yet).
 pub(crate) async fn login_form(
     State(state): State<AppState>,
@@ -59,18 +49,16 @@ pub(crate) async fn login_form(
     if session.is_some() {
         return Ok(Redirect::to(if next == "/" { "/dashboard" } else { &next }).into_response());
     }
-    let token = match jar.get(state.login_csrf_cookie()) {
-        Some(cookie) if cookie.value().len() == 64 => cookie.value().to_owned(),
-        _ => hex::encode(rand::rng().random::<[u8; 32]>()),
-    };
+    let (token, cookie) =
+        crate::extract::double_submit_token(&jar, state.login_csrf_cookie(), "/", state.settings.secure_cookies);
     let page = LoginPage {
         ctx: PageContext::new(&state, lang, None, "/login"),
-        login_csrf: token.clone(),
+        login_csrf: token,
         next,
         phone: String::new(),
         error: None,
     };
-    Ok((jar.add(login_cookie(&state, token)), render(&page)?).into_response())
+    Ok((jar.add(cookie), render(&page)?).into_response())
 }
 
 #[derive(Deserialize)]

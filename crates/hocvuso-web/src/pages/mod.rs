@@ -33,3 +33,16 @@ pub(crate) fn form_errors(err: AppError, lang: Lang) -> Result<Vec<&'static str>
         other => Err(WebError(other)),
     }
 }
+
+/// A file download: its type, `no-store`, and an attachment name (ASCII, chosen by the server).
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

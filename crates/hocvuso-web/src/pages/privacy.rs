@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hocvuso_app::AppError;
 use hocvuso_domain::ids::{ConsentId, ResidentId};
@@ -60,15 +59,8 @@ pub(crate) async fn export_resident(
     let export = hocvuso_app::privacy::export_person(&state.ctx, &session.actor(), ResidentId(resident_id)).await?;
     let body = serde_json::to_vec_pretty(&export)
         .map_err(|err| WebError(AppError::Internal(anyhow::Error::new(err).context("person export"))))?;
-    let disposition = format!("attachment; filename=\"nguoi-dan-{resident_id}.json\"");
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let file_name = format!("nguoi-dan-{resident_id}.json");
+    Ok(crate::pages::attachment(body, "application/json; charset=utf-8", &file_name))
 }
 
 #[derive(Deserialize)]

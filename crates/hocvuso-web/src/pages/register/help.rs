@@ -5,10 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use hocvuso_app::register::help::HelpInput;
 use hocvuso_domain::register::help::{HelpChannel, HelpStatus, TOPICS};
-use rand::Rng;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -74,16 +72,8 @@ pub(crate) async fn help_form(
     MaybeSignedIn(session): MaybeSignedIn,
     Query(query): Query<SentQuery>,
 ) -> Result<Response, WebError> {
-    let token = match jar.get(HELP_COOKIE) {
-        Some(cookie) if cookie.value().len() == 64 => cookie.value().to_owned(),
-        _ => hex::encode(rand::rng().random::<[u8; 32]>()),
-    };
-    let cookie = Cookie::build((HELP_COOKIE, token.clone()))
-        .path("/help")
-        .http_only(true)
-        .secure(state.settings.secure_cookies)
-        .same_site(SameSite::Strict)
-        .build();
+    let (token, cookie) =
+        crate::extract::double_submit_token(&jar, HELP_COOKIE, "/help", state.settings.secure_cookies);
     let page = help_page(&state, lang, session.as_ref(), token, Vec::new(), query.sent.is_some()).await?;
     Ok((jar.add(cookie), render(&page)?).into_response())
 }

@@ -658,19 +658,8 @@ pub(crate) async fn create_person(
 }
 
 fn xlsx(download: hocvuso_app::register::exports::Download) -> Response {
-    use axum::http::{HeaderValue, header};
-    let disposition = format!("attachment; filename=\"{}\"", download.file_name);
-    let mut response = download.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    crate::pages::attachment(download.bytes, xlsx_type, &download.file_name)
 }
 
 /// `GET /residents/export.xlsx`: the register of the user's scope (audited).
