@@ -58,9 +58,13 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/{resident_id}/profile", post(pages::register::update_profile))
         .route("/left-behind", get(pages::register::show_left_behind))
         .route("/help", get(pages::register::help::help_form).post(pages::register::help::submit_help))
-        .route("/help-requests", get(pages::register::help::list_help_requests))
+        .route(
+            "/help-requests",
+            get(pages::register::help::list_help_requests).post(pages::register::help::record_phone_request),
+        )
         .route("/help-requests/{help_request_id}", post(pages::register::help::update_help_request))
         .route("/skills", get(pages::register::list_skills).post(pages::register::add_skill))
+        .route("/skills/rule", post(pages::register::set_reach_rule))
         .route("/skills/{skill_id}", post(pages::register::change_skill))
         .route("/residents/{resident_id}/erase", post(pages::privacy::erase_resident))
         .route("/residents/{resident_id}/consents", post(pages::privacy::record_consent))

@@ -4,7 +4,9 @@ use hocvuso_domain::accounts::{Actor, Role};
 use hocvuso_domain::ids::ResidentId;
 use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
 use hocvuso_domain::register::Resident;
-use hocvuso_domain::register::skills::{ReachStatus, SignOff, SignOffId, SignOffMethod, Skill, SkillId, reach_status};
+use hocvuso_domain::register::skills::{
+    ReachRule, ReachStatus, SignOff, SignOffId, SignOffMethod, Skill, SkillId, reach_status,
+};
 use hocvuso_domain::text;
 use serde::Serialize;
 
@@ -196,6 +198,25 @@ pub async fn change_skill(
     if !tx.update_skill(commune_id, skill_id, is_core, is_retired, ctx.now()).await? {
         return Err(AppError::NotFound);
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The commune's rule for "phổ cập".
+pub async fn reach_rule(ctx: &Ctx, actor: &Actor) -> Result<ReachRule, AppError> {
+    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
+    let mut tx = ctx.store.read().await?;
+    Ok(tx.reach_rule(commune_id).await?)
+}
+
+/// Changes whether self-reported sign-offs count towards "phổ cập" (commune staff).
+pub async fn set_reach_rule(ctx: &Ctx, actor: &Actor, accepts_self_reported: bool) -> Result<(), AppError> {
+    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
+    if !actor.can_manage_hamlets(commune_id) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = ctx.store.write().await?;
+    tx.set_reach_rule(commune_id, ReachRule { accepts_self_reported }).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -228,6 +228,16 @@ impl Tx {
         Ok(ReachRule { accepts_self_reported: accepts })
     }
 
+    /// Sets whether self-reported sign-offs count towards "phổ cập" in the commune.
+    pub async fn set_reach_rule(&mut self, commune_id: CommuneId, rule: ReachRule) -> Result<(), StoreError> {
+        sqlx::query("UPDATE commune SET reach_accepts_self_reported = $1 WHERE commune_id = $2")
+            .bind(i64::from(rule.accepts_self_reported))
+            .bind(commune_id.0)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Records that the person's skills are confirmed on VNeID.
     pub async fn set_vneid_confirmed(
         &mut self,

@@ -439,3 +439,54 @@ async fn a_resident_asks_for_help_and_the_team_takes_it_to_resolution() {
         assert_eq!(app.get("/help-requests", Some(&volunteer)).await.status, StatusCode::FORBIDDEN, "{}", app.label);
     }
 }
+
+#[tokio::test]
+async fn self_reported_skills_count_once_the_commune_says_so() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let id = left_behind_of(&app, &staff).await[0];
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let held: Vec<i64> = tx
+            .list_sign_offs(hocvuso_domain::ids::CommuneId(16777), ResidentId(id))
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.revoked_at.is_none())
+            .map(|s| s.skill_id.0)
+            .collect();
+        drop(tx);
+        for skill in core_skill_ids(&app, 16777).await.into_iter().filter(|s| !held.contains(s)) {
+            let fields = [("skill_id", skill.to_string()), ("method", "self_reported".to_owned())];
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&format!("/residents/{id}/sign-offs"), Some(&staff), &fields).await;
+        }
+        assert!(
+            left_behind_of(&app, &staff).await.contains(&id),
+            "{}: self-reported does not count by default",
+            app.label
+        );
+        let set = app.post_form("/skills/rule", Some(&staff), &[("accepts_self_reported", "yes")]).await;
+        assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", app.label);
+        assert!(!left_behind_of(&app, &staff).await.contains(&id), "{}: now it does", app.label);
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let refused = app.post_form("/skills/rule", Some(&volunteer), &[("accepts_self_reported", "yes")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", app.label);
+    }
+}
+
+#[tokio::test]
+async fn staff_record_help_requests_taken_by_phone() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let fields = [("full_name", "Sầm Văn Lự"), ("phone", "0977 888 999"), ("topic", "zalo"), ("agree", "yes")];
+        let made = app.post_form("/help-requests", Some(&staff), &fields).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}: {}", app.label, made.body);
+        let list = app.get("/help-requests", Some(&staff)).await;
+        assert!(list.body.contains("Sầm Văn Lự") && list.body.contains("qua điện thoại"), "{}", app.label);
+        let missing =
+            app.post_form("/help-requests", Some(&staff), &[("full_name", "Sầm Văn Lự"), ("topic", "zalo")]).await;
+        assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        assert_eq!(app.post_form("/help-requests", Some(&volunteer), &fields).await.status, StatusCode::FORBIDDEN);
+    }
+}

@@ -147,6 +147,9 @@ struct HelpRow {
 struct HelpRequestsPage {
     ctx: PageContext,
     rows: Vec<HelpRow>,
+    hamlets: Vec<(i64, String)>,
+    topics: Vec<(&'static str, &'static str)>,
+    errors: Vec<&'static str>,
 }
 
 /// `GET /help-requests`: the requests the user's team handles (audited: it shows names and phones).
@@ -155,10 +158,19 @@ pub(crate) async fn list_help_requests(
     lang: Lang,
     SignedIn(session): SignedIn,
 ) -> Result<Response, WebError> {
+    render(&help_requests_page(&state, lang, &session, Vec::new()).await?)
+}
+
+async fn help_requests_page(
+    state: &AppState,
+    lang: Lang,
+    session: &hocvuso_app::accounts::Session,
+    errors: Vec<&'static str>,
+) -> Result<HelpRequestsPage, WebError> {
     let actor = session.actor();
     let t = lang.texts();
     let requests = hocvuso_app::register::help::list_help_requests(&state.ctx, &actor).await?;
-    let hamlets = super::hamlet_names(&state, &actor).await?;
+    let hamlets = super::hamlet_names(state, &actor).await?;
     let rows = requests
         .into_iter()
         .map(|r| HelpRow {
@@ -183,7 +195,59 @@ pub(crate) async fn list_help_requests(
             is_resolved: r.status == HelpStatus::Resolved,
         })
         .collect();
-    render(&HelpRequestsPage { ctx: PageContext::new(&state, lang, Some(&session), "/help-requests"), rows })
+    let mut hamlet_options: Vec<(i64, String)> = hamlets.into_iter().collect();
+    hamlet_options.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(HelpRequestsPage {
+        ctx: PageContext::new(state, lang, Some(session), "/help-requests"),
+        rows,
+        hamlets: hamlet_options,
+        topics: TOPICS.to_vec(),
+        errors,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PhoneRequestForm {
+    #[serde(default)]
+    hamlet_id: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    details: String,
+    #[serde(default)]
+    agree: String,
+}
+
+/// `POST /help-requests`: staff or a hamlet lead record a request that came by phone.
+pub(crate) async fn record_phone_request(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfForm(session, form): CsrfForm<PhoneRequestForm>,
+) -> Result<Response, WebError> {
+    let actor = session.actor();
+    let input = HelpInput {
+        commune_code: actor.commune_id.map(|c| c.code()).unwrap_or_default(),
+        hamlet_id: form.hamlet_id.parse().ok(),
+        full_name: form.full_name,
+        phone: form.phone,
+        topic: form.topic,
+        details: form.details,
+        agrees_to_call_back: form.agree == "yes",
+    };
+    match hocvuso_app::register::help::submit_help_request(&state.ctx, Some(&actor), &input).await {
+        Ok(_) => Ok(Redirect::to("/help-requests").into_response()),
+        Err(err) => {
+            let errors = form_errors(err, lang)?;
+            render_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &help_requests_page(&state, lang, &session, errors).await?,
+            )
+        }
+    }
 }
 
 #[derive(Deserialize)]

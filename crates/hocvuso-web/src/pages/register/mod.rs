@@ -470,6 +470,7 @@ struct ChecklistPage {
     ctx: PageContext,
     rows: Vec<ChecklistRow>,
     can_manage: bool,
+    accepts_self_reported: bool,
     errors: Vec<&'static str>,
 }
 
@@ -481,7 +482,9 @@ async fn checklist_page(
 ) -> Result<ChecklistPage, WebError> {
     let actor = session.actor();
     let skills = hocvuso_app::register::skills::list_skills(&state.ctx, &actor).await?;
+    let rule = hocvuso_app::register::skills::reach_rule(&state.ctx, &actor).await?;
     Ok(ChecklistPage {
+        accepts_self_reported: rule.accepts_self_reported,
         ctx: PageContext::new(state, lang, Some(session), "/skills"),
         rows: skills
             .into_iter()
@@ -794,4 +797,20 @@ pub(crate) async fn import_list(
             )
         }
     }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RuleForm {
+    #[serde(default)]
+    accepts_self_reported: String,
+}
+
+/// `POST /skills/rule`
+pub(crate) async fn set_reach_rule(
+    State(state): State<AppState>,
+    CsrfForm(session, form): CsrfForm<RuleForm>,
+) -> Result<Response, WebError> {
+    let accepts = form.accepts_self_reported == "yes";
+    hocvuso_app::register::skills::set_reach_rule(&state.ctx, &session.actor(), accepts).await?;
+    Ok(axum::response::Redirect::to("/skills").into_response())
 }
