@@ -29,14 +29,8 @@ pub async fn record_consent(
     }
     let consent_id = tx.insert_consent(resident.commune_id, resident.id, purpose, method, actor.user_id, now).await?;
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::ConsentGiven,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail(format!("{} ({})", purpose.as_str(), method.as_str())),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::ConsentGiven, resident.id)
+            .with_detail(format!("{} ({})", purpose.as_str(), method.as_str())),
         now,
     )
     .await?;
@@ -59,14 +53,8 @@ pub async fn withdraw_consent(
         return Err(AppError::NotFound);
     }
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::ConsentWithdrawn,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail(format!("consent {consent_id}")),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::ConsentWithdrawn, resident.id)
+            .with_detail(format!("consent {consent_id}")),
         now,
     )
     .await?;
@@ -105,14 +93,8 @@ pub async fn export_person(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) ->
     let mut tx = ctx.store.write().await?;
     let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Export,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail("person export (json)"),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Export, resident.id)
+            .with_detail("person export (json)"),
         now,
     )
     .await?;
@@ -135,13 +117,7 @@ pub async fn erase_person(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) -> 
         return Err(AppError::Conflict("already_erased"));
     }
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Erase,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        ),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Erase, resident.id),
         now,
     )
     .await?;

@@ -171,6 +171,12 @@ impl Actor {
         matches!(self.role, Role::CommuneAdmin | Role::CommuneStaff) && self.commune_id == Some(commune_id)
     }
 
+    /// Whether the actor may add households and people to a hamlet: commune staff anywhere in the commune,
+    /// a hamlet lead in their own hamlet.
+    pub fn can_register_in_hamlet(&self, commune_id: CommuneId, hamlet_id: HamletId) -> bool {
+        self.can_manage_hamlets(commune_id) || (self.role == Role::HamletLead && self.hamlet_id == Some(hamlet_id))
+    }
+
     /// Whether the actor may create, disable or reset the password of an account with this role and place.
     pub fn can_manage_account(&self, role: Role, place: &AccountPlace) -> bool {
         match self.role {

@@ -233,6 +233,16 @@ impl NewAuditEvent {
         NewAuditEvent { actor, commune_id, action, subject, subject_id, detail: String::new() }
     }
 
+    /// An entry about one resident, by a signed-in user.
+    pub fn about_resident(
+        actor: UserId,
+        commune_id: CommuneId,
+        action: AuditAction,
+        resident_id: ResidentId,
+    ) -> NewAuditEvent {
+        NewAuditEvent::new(Some(actor), Some(commune_id), action, AuditSubject::Resident, Some(resident_id.0))
+    }
+
     /// Adds a short, non-personal detail.
     pub fn with_detail(mut self, detail: impl Into<String>) -> NewAuditEvent {
         self.detail = detail.into();

@@ -80,13 +80,7 @@ pub async fn show_resident(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) ->
     let mut tx = ctx.store.write().await?;
     let resident = tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::View,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        ),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::View, resident.id),
         now,
     )
     .await?;
@@ -101,40 +95,6 @@ pub struct NewHouseholdInput {
     pub hamlet_id: i64,
     /// Address within the hamlet.
     pub address: String,
-}
-
-/// Adds a household to a hamlet the actor manages (commune staff, or the lead of that hamlet).
-pub async fn add_household(ctx: &Ctx, actor: &Actor, input: &NewHouseholdInput) -> Result<HouseholdId, AppError> {
-    let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
-    let hamlet_id = HamletId(input.hamlet_id);
-    let may = actor.can_manage_hamlets(commune_id)
-        || (actor.role == hocvuso_domain::accounts::Role::HamletLead && actor.hamlet_id == Some(hamlet_id));
-    if !may {
-        return Err(AppError::Forbidden);
-    }
-    let address = text::clean(&input.address);
-    if address.is_empty() || address.chars().count() > 200 {
-        return Err(AppError::invalid("address", "address_invalid"));
-    }
-    let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let household_id = tx
-        .insert_household(commune_id, hamlet_id, &address, now)
-        .await
-        .map_err(|_| AppError::invalid("hamlet_id", "hamlet_unknown"))?;
-    tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(commune_id),
-            AuditAction::Create,
-            AuditSubject::Household,
-            Some(household_id.0),
-        ),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(household_id)
 }
 
 /// A resident to add, as typed.
@@ -249,9 +209,7 @@ pub async fn register_household(
 ) -> Result<ResidentId, AppError> {
     let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
     let hamlet_id = HamletId(household.hamlet_id);
-    let may = actor.can_manage_hamlets(commune_id)
-        || (actor.role == hocvuso_domain::accounts::Role::HamletLead && actor.hamlet_id == Some(hamlet_id));
-    if !may {
+    if !actor.can_register_in_hamlet(commune_id, hamlet_id) {
         return Err(AppError::Forbidden);
     }
     let now = ctx.now();
@@ -306,17 +264,7 @@ async fn insert_with_consent(
     let resident_id = tx.insert_resident(commune_id, resident, now).await?;
     tx.insert_consent(commune_id, resident_id, ConsentPurpose::Register, consent, actor.user_id, now).await?;
     for action in [AuditAction::Create, AuditAction::ConsentGiven] {
-        tx.append_audit(
-            &NewAuditEvent::new(
-                Some(actor.user_id),
-                Some(commune_id),
-                action,
-                AuditSubject::Resident,
-                Some(resident_id.0),
-            ),
-            now,
-        )
-        .await?;
+        tx.append_audit(&NewAuditEvent::about_resident(actor.user_id, commune_id, action, resident_id), now).await?;
     }
     Ok(resident_id)
 }

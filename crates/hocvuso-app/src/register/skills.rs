@@ -2,7 +2,7 @@
 
 use hocvuso_domain::accounts::{Actor, Role};
 use hocvuso_domain::ids::ResidentId;
-use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
+use hocvuso_domain::privacy::{AuditAction, NewAuditEvent};
 use hocvuso_domain::register::Resident;
 use hocvuso_domain::register::skills::{
     ReachRule, ReachStatus, SignOff, SignOffId, SignOffMethod, Skill, SkillId, reach_status,
@@ -66,14 +66,8 @@ pub async fn sign_off_skill(
             other => other.into(),
         })?;
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Update,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail(format!("skill {skill_id} signed off ({})", method.as_str())),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Update, resident.id)
+            .with_detail(format!("skill {skill_id} signed off ({})", method.as_str())),
         now,
     )
     .await?;
@@ -101,14 +95,8 @@ pub async fn revoke_sign_off(
         return Err(AppError::NotFound);
     }
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Update,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail(format!("sign-off {} revoked", sign_off_id.0)),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Update, resident.id)
+            .with_detail(format!("sign-off {} revoked", sign_off_id.0)),
         now,
     )
     .await?;
@@ -129,14 +117,8 @@ pub async fn confirm_on_vneid(ctx: &Ctx, actor: &Actor, resident_id: ResidentId)
         return Err(AppError::Conflict("already_confirmed"));
     }
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Update,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail("confirmed on VNeID"),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Update, resident.id)
+            .with_detail("confirmed on VNeID"),
         now,
     )
     .await?;

@@ -101,14 +101,8 @@ pub async fn update_profile(
     tx.set_resident_groups(resident.commune_id, resident.id, &parsed).await?;
     tx.set_has_smartphone(resident.commune_id, resident.id, has_smartphone, now).await?;
     tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(resident.commune_id),
-            AuditAction::Update,
-            AuditSubject::Resident,
-            Some(resident.id.0),
-        )
-        .with_detail("groups and smartphone"),
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Update, resident.id)
+            .with_detail("groups and smartphone"),
         now,
     )
     .await?;
