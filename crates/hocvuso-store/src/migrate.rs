@@ -47,6 +47,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "field_records",
+        portable: include_str!("../migrations/0006_field_records.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

@@ -32,7 +32,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/residents/{resident_id}/export", get(export_resident))
         .route("/api/v1/residents/{resident_id}/skills", get(show_resident_skills))
         .route("/api/v1/left-behind", get(list_left_behind))
+        // A full batch of 100 records with long notes can pass the 64 KB that other requests get.
+        .route(
+            "/api/v1/field/sync",
+            axum::routing::post(sync_field_records).layer(axum::extract::DefaultBodyLimit::max(FIELD_SYNC_LIMIT)),
+        )
 }
+
+/// Most bytes of a field sync request.
+const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
 
 /// The OpenAPI document.
 #[derive(OpenApi)]
@@ -49,7 +57,8 @@ pub(crate) fn routes() -> Router<AppState> {
         show_resident,
         export_resident,
         show_resident_skills,
-        list_left_behind
+        list_left_behind,
+        sync_field_records
     ),
     components(schemas(
         ApiErrorBody,
@@ -62,7 +71,10 @@ pub(crate) fn routes() -> Router<AppState> {
         ResidentView,
         SkillView,
         ResidentSkillsView,
-        LeftBehindView
+        LeftBehindView,
+        FieldSyncBody,
+        FieldResultView,
+        FieldSyncView
     ))
 )]
 pub struct ApiDoc;
@@ -463,4 +475,67 @@ async fn list_left_behind(
             })
             .collect(),
     ))
+}
+
+/// A batch of field records from a volunteer's phone.
+#[derive(Deserialize, ToSchema)]
+pub struct FieldSyncBody {
+    /// At most 100 records, applied in order. Each has `id` (the device's id for it, 8–64 of `A–Z a–z 0–9 -`),
+    /// `kind` (`visit`, `sign_off`, `person`), `recorded_at` (milliseconds since 1970, the phone's clock),
+    /// `household_id`, and by kind: `resident_id`, `outcome`, `practised`, `next_step` (visit); `resident_id`,
+    /// `skill_id`, `method`, `note` (sign-off); `full_name`, `birth_year`, `gender`, `phone`, `has_smartphone`,
+    /// `consent`, `skills` (an array of skill ids) (person). Values are strings, as forms send them.
+    #[schema(value_type = Vec<Object>)]
+    pub records: Vec<hocvuso_app::register::field::FieldRecordInput>,
+}
+
+/// The answer to one field record.
+#[derive(Serialize, ToSchema)]
+pub struct FieldResultView {
+    /// The record's id.
+    pub id: String,
+    /// `applied`, `conflict` or `rejected`.
+    pub status: String,
+    /// For conflicts and rejections, the stable code of the reason.
+    pub code: Option<String>,
+    /// The reason in the reader's language.
+    pub message: Option<String>,
+    /// The record had been received before; this is the answer given then and nothing was written now.
+    pub replayed: bool,
+    /// The person it concerns (for a new person: the one added or the one already there).
+    pub resident_id: Option<i64>,
+}
+
+/// The answers, in the order of the records.
+#[derive(Serialize, ToSchema)]
+pub struct FieldSyncView {
+    /// One per record.
+    pub results: Vec<FieldResultView>,
+}
+
+/// Sends field records made on a phone, often offline. A record sent again (a retried or resumed sync) is not
+/// applied twice: it gets the answer it got the first time, with `replayed`. Conflicts follow the documented rule
+/// (a skill already confirmed is not confirmed twice; a person already in the register is not added twice).
+#[utoipa::path(post, path = "/api/v1/field/sync", request_body = FieldSyncBody,
+    responses((status = 200, body = FieldSyncView), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+async fn sync_field_records(
+    State(state): State<AppState>,
+    lang: crate::i18n::Lang,
+    ApiUser(session): ApiUser,
+    body: Result<Json<FieldSyncBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<FieldSyncView>, ApiError> {
+    let Json(body) = body.map_err(|_| hocvuso_app::AppError::invalid("body", "form_malformed"))?;
+    let results = hocvuso_app::register::field::sync(&state.ctx, &session.actor(), &body.records).await?;
+    let results = results
+        .into_iter()
+        .map(|r| FieldResultView {
+            message: r.code.as_deref().map(|code| crate::i18n::error_message(code, lang).to_owned()),
+            id: r.id,
+            status: r.status.as_str().to_owned(),
+            code: r.code,
+            replayed: r.replayed,
+            resident_id: r.resident_id.map(|id| id.0),
+        })
+        .collect();
+    Ok(Json(FieldSyncView { results }))
 }

@@ -15,6 +15,11 @@ struct Asset {
 const FILES: &[Asset] = &[
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../static/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../static/app.js") },
+    Asset {
+        name: "field.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/field.js"),
+    },
     Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../static/icon.svg") },
 ];
 

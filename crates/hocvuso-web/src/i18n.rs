@@ -280,6 +280,40 @@ pub struct Texts {
     pub retire: &'static str,
     pub restore: &'static str,
     pub search_hint: &'static str,
+    // field work (offline)
+    pub field_title: &'static str,
+    pub field_intro: &'static str,
+    pub field_saving: &'static str,
+    pub field_ready: &'static str,
+    pub field_unsupported: &'static str,
+    pub field_too_many: &'static str,
+    pub field_pending: &'static str,
+    pub field_sending: &'static str,
+    pub field_sent: &'static str,
+    pub field_offline_now: &'static str,
+    pub field_sign_in_again: &'static str,
+    pub field_other_user: &'static str,
+    pub field_send_now: &'static str,
+    pub field_notices: &'static str,
+    pub field_notices_clear: &'static str,
+    pub field_no_households: &'static str,
+    pub field_open: &'static str,
+    pub field_members: &'static str,
+    pub field_reached: &'static str,
+    pub field_still_missing: &'static str,
+    pub field_n_not_reached: &'static str,
+    pub field_add_person: &'static str,
+    pub field_skills_seen: &'static str,
+    pub field_consent_label: &'static str,
+    pub field_applied: &'static str,
+    pub field_queued: &'static str,
+    pub field_waiting_here: &'static str,
+    pub field_kind_visit: &'static str,
+    pub field_kind_sign_off: &'static str,
+    pub field_kind_person: &'static str,
+    pub field_yes: &'static str,
+    pub field_no: &'static str,
+    pub field_unknown: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -520,6 +554,40 @@ pub static VI: Texts = Texts {
     retire: "Ngừng dùng",
     restore: "Dùng lại",
     search_hint: "Gõ có dấu hay không dấu đều được.",
+    // field work (offline)
+    field_title: "Làm việc tại thôn",
+    field_intro: "Các hộ bạn phụ trách. Khi không có mạng, trang này vẫn dùng được: ghi buổi hỗ trợ, xác nhận kỹ năng, thêm người vào hộ. Máy sẽ tự gửi khi có mạng trở lại.",
+    field_saving: "Đang lưu các hộ vào máy để dùng khi không có mạng…",
+    field_ready: "Đã lưu {n} hộ vào máy: dùng được khi không có mạng.",
+    field_unsupported: "Trình duyệt này không lưu được trang để dùng khi không có mạng. Hãy dùng Chrome và địa chỉ https.",
+    field_too_many: "Có quá nhiều hộ để lưu vào máy; trang chỉ dùng được khi có mạng.",
+    field_pending: "{n} bản ghi đang chờ gửi.",
+    field_sending: "Đang gửi…",
+    field_sent: "Đã gửi xong {n} bản ghi.",
+    field_offline_now: "Đang không có mạng. Bản ghi được giữ trên máy.",
+    field_sign_in_again: "Hãy đăng nhập lại để gửi các bản ghi đang chờ.",
+    field_other_user: "Có bản ghi của tài khoản khác đang chờ; chúng được gửi khi người đó đăng nhập trên máy này.",
+    field_send_now: "Gửi ngay",
+    field_notices: "Cần chú ý",
+    field_notices_clear: "Đã xem, xoá thông báo",
+    field_no_households: "Chưa có hộ nào được giao cho bạn. Hãy liên hệ trưởng thôn hoặc tổ trưởng.",
+    field_open: "Mở hộ",
+    field_members: "Người trong hộ",
+    field_reached: "Đã phổ cập",
+    field_still_missing: "Còn thiếu",
+    field_n_not_reached: "Chưa phổ cập",
+    field_add_person: "Thêm người vào hộ",
+    field_skills_seen: "Kỹ năng đã thấy người này làm được",
+    field_consent_label: "Người này đồng ý được ghi vào sổ theo dõi (cách đồng ý)",
+    field_applied: "Đã lưu.",
+    field_queued: "Chưa có mạng: đã giữ trên máy, sẽ tự gửi khi có mạng.",
+    field_waiting_here: "Đang chờ gửi ở hộ này",
+    field_kind_visit: "Buổi hỗ trợ",
+    field_kind_sign_off: "Xác nhận kỹ năng",
+    field_kind_person: "Thêm người",
+    field_yes: "Có",
+    field_no: "Không",
+    field_unknown: "Chưa hỏi",
 };
 
 /// English, the second locale.
@@ -760,6 +828,40 @@ pub static EN: Texts = Texts {
     retire: "Retire",
     restore: "Restore",
     search_hint: "With or without diacritics.",
+    // field work (offline)
+    field_title: "Field work",
+    field_intro: "The households in your care. With no connection this page still works: record a visit, confirm a skill, add a person. Your phone sends everything when the connection returns.",
+    field_saving: "Saving the households on this phone for use without a connection…",
+    field_ready: "{n} households saved on this phone: usable without a connection.",
+    field_unsupported: "This browser cannot keep pages for offline use. Use Chrome and an https address.",
+    field_too_many: "Too many households to keep on the phone; this page works only online.",
+    field_pending: "{n} records waiting to be sent.",
+    field_sending: "Sending…",
+    field_sent: "{n} records sent.",
+    field_offline_now: "No connection now. Records are kept on this phone.",
+    field_sign_in_again: "Sign in again to send the waiting records.",
+    field_other_user: "Some waiting records belong to another account; they are sent when that person signs in on this phone.",
+    field_send_now: "Send now",
+    field_notices: "Needs attention",
+    field_notices_clear: "Seen, clear these notices",
+    field_no_households: "No household is assigned to you yet. Ask the hamlet lead or the team leader.",
+    field_open: "Open",
+    field_members: "People in the household",
+    field_reached: "Reached",
+    field_still_missing: "Still missing",
+    field_n_not_reached: "Not reached",
+    field_add_person: "Add a person to the household",
+    field_skills_seen: "Skills you saw the person do",
+    field_consent_label: "The person agrees to be in the register (how)",
+    field_applied: "Saved.",
+    field_queued: "No connection: kept on this phone, sent when the connection returns.",
+    field_waiting_here: "Waiting to be sent for this household",
+    field_kind_visit: "Visit",
+    field_kind_sign_off: "Skill confirmed",
+    field_kind_person: "Person added",
+    field_yes: "Yes",
+    field_no: "No",
+    field_unknown: "Not asked",
 };
 
 impl Texts {
@@ -991,6 +1093,33 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             "Please tick the box so the team may call you back.",
         ),
         "help_status_invalid" => ("Trạng thái không đúng.", "Invalid status."),
+        "skill_already_signed_off" => (
+            "Kỹ năng này đã được xác nhận trước đó, không ghi lại lần nữa.",
+            "This skill was already confirmed; it was not recorded twice.",
+        ),
+        "person_already_registered" => (
+            "Người này đã có trong sổ (trùng số điện thoại, hoặc trùng tên và năm sinh trong hộ), nên không thêm lần nữa. Kỹ năng đã thấy được ghi cho người đã có.",
+            "This person is already in the register (same phone, or same name and year of birth in the household), so they were not added twice. The skills seen were recorded for them.",
+        ),
+        "field_not_assigned" => (
+            "Hộ hoặc người này không còn được giao cho bạn, nên bản ghi không được lưu. Hãy báo trưởng thôn.",
+            "This household or person is no longer assigned to you, so the record was not saved. Tell the hamlet lead.",
+        ),
+        "field_record_id_invalid" => {
+            ("Bản ghi không có mã hợp lệ nên không được lưu.", "The record has no valid id and was not saved.")
+        }
+        "field_record_id_taken" => {
+            ("Mã bản ghi này đã được dùng cho bản ghi khác.", "This record id is already used by another record.")
+        }
+        "field_kind_invalid" => ("Loại bản ghi không đúng.", "Unknown kind of record."),
+        "field_batch_too_large" => ("Mỗi lần gửi tối đa 100 bản ghi.", "At most 100 records per request."),
+        "field_sync_busy" => (
+            "Bản ghi đang được gửi từ nơi khác cùng lúc. Máy sẽ tự gửi lại.",
+            "These records are being sent from elsewhere at the same moment. The phone will send them again.",
+        ),
+        "smartphone_invalid" => {
+            ("Câu trả lời về điện thoại thông minh không đúng.", "Invalid answer about the smartphone.")
+        }
         "unavailable" => {
             ("Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Try again in a few minutes.")
         }
@@ -1057,6 +1186,15 @@ mod tests {
         "date_out_of_range",
         "text_empty",
         "text_too_long",
+        "skill_already_signed_off",
+        "person_already_registered",
+        "field_not_assigned",
+        "field_record_id_invalid",
+        "field_record_id_taken",
+        "field_kind_invalid",
+        "field_batch_too_large",
+        "field_sync_busy",
+        "smartphone_invalid",
         "unavailable",
     ];
 

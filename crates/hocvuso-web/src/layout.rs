@@ -56,6 +56,9 @@ impl PageContext {
                 nav.push(("/residents", t.residents));
                 nav.push(("/left-behind", t.left_behind));
             }
+            if matches!(role, Role::HamletLead | Role::Volunteer) {
+                nav.push(("/field", t.field_title));
+            }
             if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
                 nav.push(("/help-requests", t.help_requests));
                 nav.push(("/hamlets", t.hamlets));

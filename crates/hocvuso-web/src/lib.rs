@@ -70,6 +70,12 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/{resident_id}/consents", post(pages::privacy::record_consent))
         .route("/residents/{resident_id}/consents/{consent_id}/withdraw", post(pages::privacy::withdraw_consent))
         .route("/audit", get(pages::privacy::show_audit_log))
+        // field work, offline
+        .route("/field", get(pages::register::field::show_field))
+        .route("/field/households/{household_id}", get(pages::register::field::show_field_household))
+        .route("/field/records", post(pages::register::field::post_field_record))
+        .route("/field/manifest.webmanifest", get(pages::register::field::manifest))
+        .route("/sw.js", get(pages::register::field::service_worker))
         .route("/static/{name}", get(assets::serve_asset))
         .route("/healthz", get(pages::ops::health))
         .route("/metrics", get(pages::ops::metrics));

@@ -10,6 +10,10 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+  // Signing out drops the field pages kept on this phone (records waiting to be sent stay until they are sent).
+  document.querySelectorAll("form[action='/logout']").forEach(function (form) {
+    form.addEventListener("submit", function () { if (window.caches) window.caches.delete("hv-field-1"); });
+  });
   // Avoid double submission on slow connections.
   document.querySelectorAll("form[method=post]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -1,6 +1,7 @@
 //! Reading and adding to the register within the actor's scope.
 
 pub mod exports;
+pub mod field;
 pub mod help;
 pub mod import;
 pub mod skills;
@@ -253,7 +254,7 @@ pub async fn register_household(
     Ok(resident_id)
 }
 
-async fn insert_with_consent(
+pub(crate) async fn insert_with_consent(
     tx: &mut hocvuso_store::Tx,
     actor: &Actor,
     commune_id: hocvuso_domain::ids::CommuneId,

@@ -9,6 +9,7 @@ use hocvuso_domain::register::skills::{
 };
 use hocvuso_domain::text;
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use crate::{AppError, Ctx};
 
@@ -53,13 +54,39 @@ pub async fn sign_off_skill(
     // Whether the person exists for this actor is settled before the input is judged: an out-of-scope id
     // answers "not found" whatever else was sent.
     let resident = live_resident(tx.resident_by_id(scope, resident_id).await?)?;
+    let sign_off_id = write_sign_off(&mut tx, actor, &resident, skill_id, method, note, now, now).await?;
+    tx.commit().await?;
+    Ok(sign_off_id)
+}
+
+/// Checks a sign-off of `resident` confirmed at `confirmed_at`, then writes it with its audit entry. Nothing is
+/// written when the input is refused, so a caller may go on with the transaction.
+#[allow(clippy::too_many_arguments)] // The sign-off's own values plus the transaction, the actor and two times.
+pub(crate) async fn write_sign_off(
+    tx: &mut hocvuso_store::Tx,
+    actor: &Actor,
+    resident: &Resident,
+    skill_id: i64,
+    method: &str,
+    note: &str,
+    confirmed_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<SignOffId, AppError> {
     let method = SignOffMethod::parse(method).ok_or(AppError::invalid("method", "sign_off_method_invalid"))?;
     let note = text::clean(note);
     if note.chars().count() > NOTE_MAX_CHARS {
         return Err(AppError::invalid("note", "text_too_long"));
     }
     let sign_off_id = tx
-        .insert_sign_off(resident.commune_id, resident.id, SkillId(skill_id), method, &note, actor.user_id, now)
+        .insert_sign_off(
+            resident.commune_id,
+            resident.id,
+            SkillId(skill_id),
+            method,
+            &note,
+            actor.user_id,
+            confirmed_at,
+        )
         .await
         .map_err(|err| match err {
             hocvuso_store::StoreError::MissingReference => AppError::invalid("skill_id", "skill_unknown"),
@@ -71,7 +98,6 @@ pub async fn sign_off_skill(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(sign_off_id)
 }
 

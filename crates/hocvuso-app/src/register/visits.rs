@@ -34,6 +34,21 @@ pub async fn record_visit(ctx: &Ctx, actor: &Actor, input: &VisitInput) -> Resul
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     let resident = live_resident(tx.resident_by_id(scope, ResidentId(input.resident_id)).await?)?;
+    let visit_id = write_visit(&mut tx, actor, &resident, input, now, now).await?;
+    tx.commit().await?;
+    Ok(visit_id)
+}
+
+/// Checks a visit to `resident` made at `visited_at`, then writes it with its audit entry. Nothing is written when
+/// the input is refused, so a caller may go on with the transaction.
+pub(crate) async fn write_visit(
+    tx: &mut hocvuso_store::Tx,
+    actor: &Actor,
+    resident: &Resident,
+    input: &VisitInput,
+    visited_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<i64, AppError> {
     let mut rejections = Vec::new();
     let outcome = VisitOutcome::parse(&input.outcome);
     if outcome.is_none() {
@@ -50,7 +65,7 @@ pub async fn record_visit(ctx: &Ctx, actor: &Actor, input: &VisitInput) -> Resul
     let visit = NewVisit {
         household_id: resident.household_id,
         resident_id: Some(resident.id),
-        visited_at: now,
+        visited_at,
         outcome,
         practised,
         next_step,
@@ -68,7 +83,6 @@ pub async fn record_visit(ctx: &Ctx, actor: &Actor, input: &VisitInput) -> Resul
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(visit_id)
 }
 

@@ -1,5 +1,6 @@
 //! The coverage register: households, residents, the skills each person has, and volunteers' visits.
 
+pub mod field;
 pub mod help;
 pub mod skills;
 pub mod visits;

@@ -1,6 +1,7 @@
 //! Households, residents and volunteer assignments. Every resident query is narrowed by a
 //! [`ResidentScope`], so what an actor may not see is never loaded.
 
+mod field;
 mod help;
 mod skills;
 mod visits;

@@ -11,6 +11,7 @@ use crate::{Browser, TestApp, demo};
 struct Target {
     commune_code: &'static str,
     resident_id: i64,
+    household_id: i64,
     resident_name: String,
     consent_id: i64,
     user_id: i64,
@@ -41,6 +42,7 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
     Target {
         commune_code: if commune == 16777 { "16777" } else { "16804" },
         resident_id: resident.id.0,
+        household_id: resident.household_id.0,
         resident_name: resident.full_name.as_ref().unwrap().as_str().to_owned(),
         consent_id: consent.id.0,
         user_id: user.id.0,
@@ -56,6 +58,7 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
 fn fill(template: &str, target: &Target) -> String {
     template
         .replace("{resident_id}", &target.resident_id.to_string())
+        .replace("{household_id}", &target.household_id.to_string())
         .replace("{consent_id}", &target.consent_id.to_string())
         .replace("{user_id}", &target.user_id.to_string())
         .replace("{skill_id}", &target.skill_id.to_string())
@@ -89,6 +92,9 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("GET", "/audit"),
     ("GET", "/province"),
     ("GET", "/account"),
+    ("GET", "/field"),
+    ("GET", "/field/households/{household_id}"),
+    ("POST", "/field/records"),
 ];
 
 async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
@@ -122,6 +128,7 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
 fn leaks(body: &str, target: &Target) -> bool {
     let id = target.resident_id;
     body.contains(&format!("href=\"/residents/{id}\""))
+        || body.contains(&format!("href=\"/field/households/{}\"", target.household_id))
         || body.contains(&format!("\"id\":{id},"))
         || body.contains(&format!("<td>{}</td>", target.hamlet_name))
         || body.contains(&format!("\"name\":\"{}\"", target.hamlet_name))
@@ -144,6 +151,18 @@ async fn check(
         let path = fill(template, target).replace("{resident_name}", &urlencode(&target.resident_name));
         let response = if *method == "GET" {
             app.get(&path, Some(browser)).await
+        } else if path == "/field/records" {
+            // A well-formed visit to the target, as a phone would send it.
+            let (resident, household) = (target.resident_id.to_string(), target.household_id.to_string());
+            let id = format!("5f0c8a4e-0000-4000-8000-{who:0>12}");
+            let fields = [
+                ("id", id.as_str()),
+                ("kind", "visit"),
+                ("resident_id", resident.as_str()),
+                ("household_id", household.as_str()),
+                ("outcome", "helped"),
+            ];
+            app.post_form(&path, Some(browser), &fields).await
         } else {
             app.post_form(&path, Some(browser), &[("confirm", "yes"), ("purpose", "contact"), ("method", "verbal")])
                 .await

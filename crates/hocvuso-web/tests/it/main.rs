@@ -5,6 +5,7 @@
 
 mod accounts;
 mod authorization;
+mod field;
 mod pages;
 mod privacy;
 mod register;

@@ -1,5 +1,6 @@
 //! The residents a user may see.
 
+pub(crate) mod field;
 pub(crate) mod help;
 
 use std::collections::HashMap;
