@@ -202,6 +202,120 @@ async function signedIn(browser, role, phone) {
           await checkPage(page, role, '/residents/import', { shot: 'residents-import' });
         }
       }
+      // The field page leads to one household's page with its forms.
+      if (pathname === '/field') {
+        const first = await page.$eval('a[href^="/field/households/"]', (a) => a.getAttribute('href'))
+          .catch(() => null);
+        check(`${role} /field: lists a household`, first !== null, ['no a[href^="/field/households/"]']);
+        if (first) await checkPage(page, role, first, { shot: 'field-household' });
+      }
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+// --- Field work offline ------------------------------------------------------------------------------
+// The volunteer opens the field page (which keeps the households on the phone), goes offline, records a visit
+// and a skill in three households, closes the page, comes back online, and the server then has every record
+// exactly once; sending the same records again changes nothing.
+async function fieldOffline(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const api = async (page, pathname, body) => page.evaluate(async ([pathname, body]) => {
+    const me = await (await fetch('/api/v1/me')).json();
+    const init = body === null ? {} : {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+    };
+    const res = await fetch(pathname, init);
+    return { status: res.status, json: await res.json() };
+  }, [pathname, body]);
+  try {
+    let page = await context.newPage();
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000013');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await page.goto(`${BASE}/field`, { waitUntil: 'load' });
+    const ready = await page.waitForSelector('#field-status[data-offline-ready="1"]', { timeout: 30000 })
+      .then(() => true, () => false);
+    check('field offline: the households are kept on the phone', ready, [await page.textContent('#field-line')]);
+    const households = (await page.$$eval('a[href^="/field/households/"]', (as) => as.map((a) => a.getAttribute('href'))))
+      .slice(0, 3);
+    check('field offline: three households to visit', households.length === 3, [`${households.length}`]);
+
+    // Before: each first member's visits and skills, as the server has them.
+    const people = [];
+    for (const href of households) {
+      await page.goto(BASE + href, { waitUntil: 'load' });
+      const resident = await page.$eval('form.field-form input[name="resident_id"]', (i) => i.value);
+      const visits = (await api(page, `/api/v1/residents/${resident}/visits`, null)).json.length;
+      people.push({ href, resident, visits });
+    }
+
+    await context.setOffline(true);
+    for (const [n, person] of people.entries()) {
+      await page.goto(BASE + person.href, { waitUntil: 'load' });
+      const section = page.locator('section.card').first();
+      await section.locator('select[name="outcome"]').selectOption('helped');
+      await section.locator('input[name="practised"]').fill(`Ngoại tuyến ${n}`);
+      await Promise.all([page.waitForURL(/r=queued/), section.locator('form').first().locator('button[type="submit"]').click()]);
+      const skill = section.locator('select[name="skill_id"]');
+      if (await skill.count()) {
+        person.skill = await skill.locator('option').nth(1).getAttribute('value');
+        await skill.selectOption(person.skill);
+        await Promise.all([page.waitForURL(/r=queued/), section.locator('form').nth(1).locator('button[type="submit"]').click()]);
+      }
+    }
+    await page.waitForSelector('#field-waiting-list li', { timeout: 10000 }).catch(() => {});
+    const waiting = await page.locator('#field-waiting-list li').count();
+    const expected = people.filter((p) => p.skill).length + people.length;
+    check('field offline: the last household shows its waiting records', waiting >= 1, [`${waiting} shown`]);
+    const queued = await page.evaluate(() => new Promise((resolve, reject) => {
+      const req = indexedDB.open('hv-field', 1);
+      req.onsuccess = () => {
+        const get = req.result.transaction('queue').objectStore('queue').getAll();
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => reject(get.error);
+      };
+      req.onerror = () => reject(req.error);
+    }));
+    check('field offline: every record waits on the phone', queued.length === expected, [`${queued.length} of ${expected}`]);
+    await page.close();
+
+    await context.setOffline(false);
+    page = await context.newPage();
+    await page.goto(`${BASE}/field`, { waitUntil: 'load' });
+    // The worker sends the queue as soon as the connection returns (Background Sync), or this page asks it to.
+    const sent = await page.waitForSelector('#field-status[data-pending="0"]', { timeout: 30000 })
+      .then(() => true, () => false);
+    const left = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('hv-field', 1);
+      req.onsuccess = () => { const get = req.result.transaction('queue').objectStore('queue').count(); get.onsuccess = () => resolve(get.result); };
+    }));
+    check('field offline: back online, the phone sends the queue', sent && left === 0,
+      [await page.textContent('#field-line'), `${left} records still queued`]);
+
+    for (const [n, person] of people.entries()) {
+      const visits = (await api(page, `/api/v1/residents/${person.resident}/visits`, null)).json;
+      const mine = visits.filter((v) => v.practised === `Ngoại tuyến ${n}`);
+      check(`field offline: household ${n + 1} has its visit exactly once`, visits.length === person.visits + 1 && mine.length === 1,
+        [`${visits.length} visits (before: ${person.visits}), ${mine.length} with the note`]);
+      if (person.skill) {
+        const skills = (await api(page, `/api/v1/residents/${person.resident}/skills`, null)).json;
+        const row = (skills.skills || []).find((s) => String(s.id) === person.skill);
+        check(`field offline: household ${n + 1} has its skill signed off`, row && row.confirmed_at, [JSON.stringify(row)]);
+      }
+    }
+    // The same records again (a sync that lost its answer): all replays, nothing new.
+    const replay = await api(page, '/api/v1/field/sync', { records: queued });
+    const replays = (replay.json.results || []).filter((r) => r.replayed).length;
+    check('field offline: records sent again are recognised', replay.status === 200 && replays === queued.length,
+      [`HTTP ${replay.status}, ${replays} of ${queued.length} replayed`]);
+    for (const [n, person] of people.entries()) {
+      const visits = (await api(page, `/api/v1/residents/${person.resident}/visits`, null)).json;
+      check(`field offline: household ${n + 1} still has one new visit after the replay`, visits.length === person.visits + 1,
+        [`${visits.length} visits`]);
     }
   } finally {
     await context.close();
@@ -242,6 +356,11 @@ try {
   await coldLoad(browser, '/login');
 
   await anonymous(browser);
+  try {
+    await fieldOffline(browser);
+  } catch (err) {
+    check('field offline: runs to the end', false, [err.stack || String(err)]);
+  }
   for (const [role, phone] of ROLES) {
     try {
       await signedIn(browser, role, phone);

@@ -31,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/residents/{resident_id}", get(show_resident))
         .route("/api/v1/residents/{resident_id}/export", get(export_resident))
         .route("/api/v1/residents/{resident_id}/skills", get(show_resident_skills))
+        .route("/api/v1/residents/{resident_id}/visits", get(list_resident_visits))
         .route("/api/v1/left-behind", get(list_left_behind))
         // A full batch of 100 records with long notes can pass the 64 KB that other requests get.
         .route(
@@ -57,6 +58,7 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         show_resident,
         export_resident,
         show_resident_skills,
+        list_resident_visits,
         list_left_behind,
         sync_field_records
     ),
@@ -72,6 +74,7 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         SkillView,
         ResidentSkillsView,
         LeftBehindView,
+        VisitView,
         FieldSyncBody,
         FieldResultView,
         FieldSyncView
@@ -538,4 +541,49 @@ async fn sync_field_records(
         })
         .collect();
     Ok(Json(FieldSyncView { results }))
+}
+
+/// A visit to a household.
+#[derive(Serialize, ToSchema)]
+pub struct VisitView {
+    /// Visit id.
+    pub id: i64,
+    /// The person helped, when it was one person.
+    pub resident_id: Option<i64>,
+    /// The volunteer's account.
+    pub volunteer_id: i64,
+    /// When (RFC 3339).
+    pub visited_at: String,
+    /// `helped`, `not_home`, `declined` or `follow_up`.
+    pub outcome: String,
+    /// What was practised.
+    pub practised: String,
+    /// What to do next time.
+    pub next_step: String,
+}
+
+/// The visits to the household of a resident, newest first.
+#[utoipa::path(get, path = "/api/v1/residents/{resident_id}/visits", params(("resident_id" = i64, Path)),
+    responses((status = 200, body = [VisitView]), (status = 404, body = ApiErrorBody)))]
+async fn list_resident_visits(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(resident_id): Path<i64>,
+) -> Result<Json<Vec<VisitView>>, ApiError> {
+    let visits =
+        hocvuso_app::register::visits::household_visits(&state.ctx, &session.actor(), ResidentId(resident_id)).await?;
+    Ok(Json(
+        visits
+            .into_iter()
+            .map(|v| VisitView {
+                id: v.id,
+                resident_id: v.resident_id.map(|id| id.0),
+                volunteer_id: v.volunteer.0,
+                visited_at: v.visited_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                outcome: v.outcome.as_str().to_owned(),
+                practised: v.practised,
+                next_step: v.next_step,
+            })
+            .collect(),
+    ))
 }
