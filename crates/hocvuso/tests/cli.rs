@@ -190,10 +190,15 @@ fn exchange(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body:
 
 /// Signs in as demo commune staff over real HTTP; returns the cookie header and the CSRF token.
 fn sign_in_over_http(port: u16) -> (String, String) {
+    sign_in_as(port, "0900000011")
+}
+
+/// Signs in with a demo account over real HTTP; returns the cookie header and the CSRF token.
+fn sign_in_as(port: u16, phone: &str) -> (String, String) {
     let form = exchange(port, "GET", "/login", &[], "").unwrap();
     let login_cookie = form.cookies.iter().find(|c| c.starts_with("hv_login=")).unwrap().clone();
     let token = login_cookie.trim_start_matches("hv_login=").to_owned();
-    let body = format!("_csrf={token}&phone=0900000011&password=hocvuso-demo-2026&next=%2F");
+    let body = format!("_csrf={token}&phone={phone}&password=hocvuso-demo-2026&next=%2F");
     let headers = [("Cookie", login_cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
     let signed_in = exchange(port, "POST", "/login", &headers, &body).unwrap();
     let session = signed_in.cookies.iter().find(|c| c.starts_with("hv_session=")).unwrap().clone();
@@ -266,6 +271,118 @@ async fn acknowledged_writes_survive_a_sigkill() {
         let listed = exchange(port, "GET", "/api/v1/hamlets", &[("Cookie", session.as_str())], "").unwrap();
         let missing: Vec<_> = acked.iter().filter(|name| !listed.body.contains(&format!("\"{name}\""))).collect();
         assert!(missing.is_empty(), "{}: acknowledged but lost: {missing:?}", test.label);
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
+
+/// One batch of visits from a phone, as JSON, with record ids and notes numbered from `first`.
+fn visit_batch(first: usize, residents: &[i64]) -> String {
+    let records: Vec<String> = (first..first + 20)
+        .map(|n| {
+            let resident = residents[n % residents.len()];
+            format!(
+                "{{\"id\":\"5ca1ab1e-0000-4000-8000-{n:012}\",\"kind\":\"visit\",\"resident_id\":\"{resident}\",\
+                 \"outcome\":\"helped\",\"practised\":\"sync-{n}\"}}"
+            )
+        })
+        .collect();
+    format!("{{\"records\":[{}]}}", records.join(","))
+}
+
+#[tokio::test]
+async fn field_records_survive_a_sigkill_during_a_sync_and_are_never_doubled() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server = start_server(&test, &data, port);
+        let (session, csrf) = sign_in_as(port, "0900000013");
+        let listed = exchange(port, "GET", "/api/v1/residents", &[("Cookie", session.as_str())], "").unwrap();
+        let people: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+        let residents: Vec<i64> = people.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert!(!residents.is_empty(), "{}: the demo volunteer has people", test.label);
+
+        // A phone syncing batch after batch; what the server answered is acknowledged.
+        let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<usize>::new()));
+        let sent_batches = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let syncer = {
+            let (acked, sent_batches, residents) = (acked.clone(), sent_batches.clone(), residents.clone());
+            let (session, csrf) = (session.clone(), csrf.clone());
+            std::thread::spawn(move || {
+                for batch in 0..1_000 {
+                    sent_batches.store(batch + 1, std::sync::atomic::Ordering::SeqCst);
+                    let headers = [
+                        ("Cookie", session.as_str()),
+                        ("X-CSRF-Token", csrf.as_str()),
+                        ("Content-Type", "application/json"),
+                    ];
+                    let body = visit_batch(batch * 20, &residents);
+                    match exchange(port, "POST", "/api/v1/field/sync", &headers, &body) {
+                        Some(response) if response.status == 200 => {
+                            let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+                            let applied =
+                                answer["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied");
+                            assert!(applied, "every record of a fresh batch applies: {answer}");
+                            acked.lock().unwrap().extend(batch * 20..batch * 20 + 20);
+                        }
+                        Some(_) => {}
+                        None => break, // The server is gone.
+                    }
+                }
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while acked.lock().unwrap().len() < 200 {
+            assert!(Instant::now() < deadline, "{}: syncs are too slow to test", test.label);
+            std::thread::yield_now();
+        }
+        server.kill().unwrap();
+        server.wait().unwrap();
+        syncer.join().unwrap();
+        let acked = acked.lock().unwrap().clone();
+        let n_batches = sent_batches.load(std::sync::atomic::Ordering::SeqCst);
+
+        // The phone never heard back about its last batch: it sends everything again after the restart.
+        let mut server = start_server(&test, &data, port);
+        let (session, csrf) = sign_in_as(port, "0900000013");
+        let headers =
+            [("Cookie", session.as_str()), ("X-CSRF-Token", csrf.as_str()), ("Content-Type", "application/json")];
+        for batch in 0..n_batches {
+            let response =
+                exchange(port, "POST", "/api/v1/field/sync", &headers, &visit_batch(batch * 20, &residents)).unwrap();
+            assert_eq!(response.status, 200, "{}: {}", test.label, response.body);
+            let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+            for (offset, result) in answer["results"].as_array().unwrap().iter().enumerate() {
+                assert_eq!(result["status"], "applied", "{}: {result}", test.label);
+                if acked.contains(&(batch * 20 + offset)) {
+                    assert_eq!(result["replayed"], true, "{}: an acknowledged record was lost: {result}", test.label);
+                }
+            }
+        }
+        // Every record is there exactly once.
+        let mut seen = std::collections::HashMap::<String, usize>::new();
+        let mut households = std::collections::HashSet::new();
+        for person in people.as_array().unwrap() {
+            if !households.insert(person["household_id"].as_i64().unwrap()) {
+                continue;
+            }
+            let id = person["id"].as_i64().unwrap();
+            let visits =
+                exchange(port, "GET", &format!("/api/v1/residents/{id}/visits"), &[("Cookie", session.as_str())], "")
+                    .unwrap();
+            let visits: serde_json::Value = serde_json::from_str(&visits.body).unwrap();
+            for visit in visits.as_array().unwrap() {
+                let note = visit["practised"].as_str().unwrap();
+                if note.starts_with("sync-") {
+                    *seen.entry(note.to_owned()).or_default() += 1;
+                }
+            }
+        }
+        for n in 0..n_batches * 20 {
+            assert_eq!(seen.get(&format!("sync-{n}")), Some(&1), "{}: record {n}", test.label);
+        }
+        assert_eq!(seen.len(), n_batches * 20, "{}", test.label);
         server.kill().unwrap();
         server.wait().unwrap();
         let _ = std::fs::remove_dir_all(&data);
