@@ -307,6 +307,13 @@ async function fieldOffline(browser) {
         check(`field offline: household ${n + 1} has its skill signed off`, row && row.confirmed_at, [JSON.stringify(row)]);
       }
     }
+    // The pages show the change: the skill confirmed offline is no longer offered as missing.
+    for (const [n, person] of people.entries()) {
+      if (!person.skill) continue;
+      await page.goto(BASE + person.href, { waitUntil: 'load' });
+      const offered = await page.locator('section.card').first().locator(`select[name="skill_id"] option[value="${person.skill}"]`).count();
+      check(`field offline: household ${n + 1} page shows the skill as confirmed`, offered === 0, [`still offered`]);
+    }
     // The same records again (a sync that lost its answer): all replays, nothing new.
     const replay = await api(page, '/api/v1/field/sync', { records: queued });
     const replays = (replay.json.results || []).filter((r) => r.replayed).length;

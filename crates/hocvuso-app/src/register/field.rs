@@ -428,6 +428,9 @@ pub async fn field_work(ctx: &Ctx, actor: &Actor, only: Option<HouseholdId>) -> 
         });
     }
     drop(tx);
+    result.sort_by_cached_key(|h| {
+        (hocvuso_domain::text::fold(&h.hamlet_name), hocvuso_domain::text::address_key(&h.household.address))
+    });
     let subject = if only.is_some() { AuditSubject::Household } else { AuditSubject::ResidentList };
     let event =
         NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, subject, only.map(|h| h.0))

@@ -156,9 +156,7 @@ impl Tx {
             })
             .collect()
     }
-}
 
-impl Tx {
     /// The people of one household of the commune (erased ones too: they still count as members).
     pub async fn residents_of_household(
         &mut self,
