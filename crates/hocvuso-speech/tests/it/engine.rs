@@ -126,7 +126,8 @@ async fn missing_programs_are_engine_unavailable() {
 #[tokio::test]
 async fn a_failing_or_lying_engine_is_an_engine_error() {
     let voice = Voice::vietnamese();
-    let failing = CommandEngine::new("failing", "sh", ["-c", "echo 'no voice model' >&2; exit 3"], OutputFormat::Wav);
+    let failing =
+        CommandEngine::new("failing", "sh", ["-c", "echo 'no voice model' >&2; exit 3"], OutputFormat::OggOpus);
     let error = failing.synthesize("Xin chào", &voice).await.unwrap_err();
     assert_eq!(error.code(), "speech_engine_failed");
     assert!(error.to_string().contains("exit status 3: no voice model"), "{error}");
