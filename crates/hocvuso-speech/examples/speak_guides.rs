@@ -55,9 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     times.sort();
     let played = opus_duration(&bytes).unwrap_or_default();
     println!(
-        "typical step ({} characters, {} sentences): median {} ms to speak and encode, {} bytes, {:.1} s of audio ({:.1} kbit/s)",
+        "typical step ({} characters, heading and 2-3 sentences): median {} ms to speak and encode, {} bytes, {:.1} s of audio ({:.1} kbit/s)",
         typical.chars().count(),
-        typical.matches(['.', '?', '!', ':']).count().max(1),
         times[2].as_millis(),
         bytes.len(),
         played.as_secs_f64(),
