@@ -1,6 +1,8 @@
 //! The speech suite: the real espeak-ng engine (skipped with a message when it is not installed, failing in CI),
 //! hostile input, timeouts, and the audio cache with test engines that count their calls.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cache;
 mod engine;
 
