@@ -302,15 +302,12 @@ fn ogg_opus(program: &str, bytes: Vec<u8>) -> Result<Vec<u8>, SpeechError> {
     }
 }
 
-/// espeak-ng's Vietnamese voices, encoded to Ogg Opus by `opusenc`. Needs the Debian packages `espeak-ng` and
-/// `opus-tools`.
+/// espeak-ng's Vietnamese voices, encoded to Ogg Opus by `opusenc`: a [`CommandEngine`] running
+/// `espeak-ng -v <voice> -s <speed> --stdout` (no text argument: espeak-ng reads the text from stdin).
+/// Needs the Debian packages `espeak-ng` and `opus-tools`.
 #[derive(Debug, Clone)]
 pub struct EspeakEngine {
-    name: String,
-    program: String,
-    words_per_minute: u32,
-    encoder: Encoder,
-    runner: Runner,
+    command: CommandEngine,
 }
 
 impl Default for EspeakEngine {
@@ -323,68 +320,49 @@ impl EspeakEngine {
     /// espeak-ng and opusenc from `PATH`, 150 words a minute (slower than espeak's 175, for older listeners),
     /// 16 kbit/s, [`DEFAULT_TIMEOUT`], [`DEFAULT_MAX_JOBS`] texts at once.
     pub fn new() -> EspeakEngine {
-        let mut engine = EspeakEngine {
-            name: String::new(),
-            program: "espeak-ng".to_owned(),
-            words_per_minute: 150,
-            encoder: Encoder::new(),
-            runner: Runner::new(),
-        };
-        engine.rename();
-        engine
+        let command = CommandEngine::new("", "espeak-ng", Vec::<String>::new(), OutputFormat::Wav);
+        EspeakEngine { command }.with_speed(150)
     }
 
     /// Uses other programs than `espeak-ng` and `opusenc` from `PATH` (full paths, or other names).
     pub fn with_programs(mut self, espeak: impl Into<String>, opusenc: impl Into<String>) -> Self {
-        self.program = espeak.into();
-        self.encoder.program = opusenc.into();
+        self.command.program.path = espeak.into();
+        self.command.encoder.program = opusenc.into();
         self
     }
 
-    /// Speaking speed in words a minute (espeak-ng's `-s`), kept between 80 and 450.
+    /// Speaking speed in words a minute (espeak-ng's `-s`), kept between 80 and 450. Part of the engine's name.
     pub fn with_speed(mut self, words_per_minute: u32) -> Self {
-        self.words_per_minute = words_per_minute.clamp(80, 450);
-        self.rename();
+        let speed = words_per_minute.clamp(80, 450).to_string();
+        self.command.program.args = ["-v", "{voice}", "-s", &speed, "--stdout"].map(str::to_owned).to_vec();
+        self.command.name = format!("espeak-ng s{speed} opus{}", self.command.encoder.bitrate_kbps);
         self
     }
 
     /// How long one text may take before its processes are killed.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.runner.timeout = timeout;
+        self.command = self.command.with_timeout(timeout);
         self
     }
 
     /// How many texts are spoken at once (at least one).
     pub fn with_max_jobs(mut self, jobs: usize) -> Self {
-        self.runner.jobs = Arc::new(Semaphore::new(jobs.max(1)));
+        self.command = self.command.with_max_jobs(jobs);
         self
-    }
-
-    fn rename(&mut self) {
-        self.name = format!("espeak-ng s{} opus{}", self.words_per_minute, self.encoder.bitrate_kbps);
     }
 }
 
 impl SpeechEngine for EspeakEngine {
     fn name(&self) -> &str {
-        &self.name
+        self.command.name()
     }
 
     fn synthesize<'a>(&'a self, text: &'a str, voice: &'a Voice) -> SpeechFuture<'a> {
-        Box::pin(async move {
-            let text = speakable(text)?;
-            let speed = self.words_per_minute.to_string();
-            // No text argument: espeak-ng reads the text from stdin.
-            let args = ["-v", voice.as_str(), "-s", &speed, "--stdout"].map(str::to_owned).to_vec();
-            let espeak = Program { path: self.program.clone(), args };
-            let bytes = self.runner.run(&text, &espeak, Some(&self.encoder.program())).await?;
-            ogg_opus(&self.encoder.program, bytes)
-        })
+        self.command.synthesize(text, voice)
     }
 
     fn check(&self) -> Result<(), SpeechError> {
-        find_program(&self.program)?;
-        find_program(&self.encoder.program)
+        self.command.check()
     }
 }
 
