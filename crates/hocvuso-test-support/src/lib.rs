@@ -1,8 +1,10 @@
 //! Test-only helpers: a fresh, migrated store per test, on SQLite and (when `HOCVUSO_TEST_DATABASE_URL` is set)
-//! on PostgreSQL. Dev-dependency only.
+//! on PostgreSQL; reading PDFs back (`pdf`). Dev-dependency only.
 
 // A test helper that cannot set up its store must stop the test on the spot.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+pub mod pdf;
 
 use std::path::PathBuf;
 

@@ -38,6 +38,8 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/v1/field/sync",
             axum::routing::post(sync_field_records).layer(axum::extract::DefaultBodyLimit::max(FIELD_SYNC_LIMIT)),
         )
+        // pdf
+        .route("/api/v1/left-behind/visit-sheet", get(export_visit_sheet))
 }
 
 /// Most bytes of a field sync request.
@@ -60,7 +62,8 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         show_resident_skills,
         list_resident_visits,
         list_left_behind,
-        sync_field_records
+        sync_field_records,
+        export_visit_sheet
     ),
     components(schemas(
         ApiErrorBody,
@@ -452,22 +455,42 @@ pub struct LeftBehindView {
     pub last_contact: Option<String>,
 }
 
+/// Narrows the left-behind list within the user's scope; an id outside it answers 404.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct LeftBehindParams {
+    /// Only this hamlet.
+    pub hamlet_id: Option<i64>,
+    /// Only the households assigned to this volunteer (an account id).
+    pub volunteer_id: Option<i64>,
+}
+
+impl LeftBehindParams {
+    fn filter(&self) -> hocvuso_app::register::visits::LeftBehindFilter {
+        hocvuso_app::register::visits::LeftBehindFilter {
+            hamlet_id: self.hamlet_id.map(hocvuso_domain::ids::HamletId),
+            volunteer_id: self.volunteer_id.map(hocvuso_domain::ids::UserId),
+        }
+    }
+}
+
 /// The people of the user's scope not yet reached, most in need first (audited).
 #[utoipa::path(
     get,
     path = "/api/v1/left-behind",
-    responses((status = 200, body = [LeftBehindView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody))
+    params(LeftBehindParams),
+    responses((status = 200, body = [LeftBehindView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody))
 )]
 async fn list_left_behind(
     State(state): State<AppState>,
     ApiUser(session): ApiUser,
+    Query(params): Query<LeftBehindParams>,
 ) -> Result<Json<Vec<LeftBehindView>>, ApiError> {
-    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &session.actor()).await?;
+    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &session.actor(), params.filter()).await?;
     Ok(Json(
         rows.iter()
             .map(|row| LeftBehindView {
                 resident: ResidentView::from(&row.resident),
-                n_missing_core: row.n_missing_core,
+                n_missing_core: row.missing_core.len(),
                 is_elderly: row.need.is_elderly,
                 lives_alone: row.need.lives_alone,
                 has_disability: row.need.has_disability,
@@ -586,4 +609,24 @@ async fn list_resident_visits(
             })
             .collect(),
     ))
+/// The printable visit sheet of the same list, an A4 PDF in Vietnamese (audited as an export).
+#[utoipa::path(
+    get,
+    path = "/api/v1/left-behind/visit-sheet",
+    params(LeftBehindParams),
+    responses(
+        (status = 200, description = "The visit sheet", content_type = "application/pdf"),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody)
+    )
+)]
+async fn export_visit_sheet(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(params): Query<LeftBehindParams>,
+) -> Result<Response, ApiError> {
+    let download =
+        hocvuso_app::register::exports::export_visit_sheet(&state.ctx, &session.actor(), params.filter()).await?;
+    Ok(crate::pages::attachment(download.bytes, "application/pdf", &download.file_name))
 }

@@ -185,3 +185,12 @@ pub(crate) fn double_submit_token(
         .build();
     (token, cookie)
 }
+
+/// A number from a query string where an empty value (a `<select>` left at "all") means none.
+pub(crate) fn blank_as_none<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(number) => number.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}

@@ -314,6 +314,13 @@ pub struct Texts {
     pub field_yes: &'static str,
     pub field_no: &'static str,
     pub field_unknown: &'static str,
+    // pdf
+    pub visit_sheet: &'static str,
+    pub visit_sheet_hint: &'static str,
+    pub all_hamlets: &'static str,
+    pub volunteer: &'static str,
+    pub all_volunteers: &'static str,
+    pub show_list: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -588,6 +595,13 @@ pub static VI: Texts = Texts {
     field_yes: "Có",
     field_no: "Không",
     field_unknown: "Chưa hỏi",
+    // pdf
+    visit_sheet: "In phiếu đi thăm (PDF)",
+    visit_sheet_hint: "Mang theo khi đến từng nhà: mỗi người còn thiếu kỹ năng gì, có ô để đánh dấu và chỗ ghi chú.",
+    all_hamlets: "Tất cả thôn, bản",
+    volunteer: "Tình nguyện viên",
+    all_volunteers: "Tất cả tình nguyện viên",
+    show_list: "Xem danh sách",
 };
 
 /// English, the second locale.
@@ -862,6 +876,13 @@ pub static EN: Texts = Texts {
     field_yes: "Yes",
     field_no: "No",
     field_unknown: "Not asked",
+    // pdf
+    visit_sheet: "Print the visit sheet (PDF)",
+    visit_sheet_hint: "Take it from house to house: what each person still needs, with boxes to tick and room for notes.",
+    all_hamlets: "All hamlets",
+    volunteer: "Volunteer",
+    all_volunteers: "All volunteers",
+    show_list: "Show the list",
 };
 
 impl Texts {
@@ -944,7 +965,18 @@ pub fn audit_words(
     };
     // Details are written in a few fixed forms (see hocvuso_app); anything else is shown as it is.
     let detail = match detail.strip_suffix(" rows") {
-        Some(n) => format!("{n} {}", pick("người", "people")),
+        Some(rest) => {
+            // Exports say which document: "left-behind xlsx, 12 rows" (hocvuso_app::register::exports).
+            let (document, n) = match rest.rsplit_once(", ") {
+                Some(("register xlsx", n)) => (pick("sổ theo dõi (Excel), ", "register (Excel), "), n),
+                Some(("left-behind xlsx", n)) => {
+                    (pick("danh sách chưa phổ cập (Excel), ", "left-behind list (Excel), "), n)
+                }
+                Some(("visit sheet pdf", n)) => (pick("phiếu đi thăm (PDF), ", "visit sheet (PDF), "), n),
+                _ => ("", rest),
+            };
+            format!("{document}{n} {}", pick("người", "people"))
+        }
         None => match detail {
             "wrong password" => pick("sai mật khẩu", "wrong password").to_owned(),
             "unknown account" => pick("không có tài khoản này", "unknown account").to_owned(),

@@ -78,7 +78,9 @@ pub fn router(state: AppState) -> Router {
         .route("/sw.js", get(pages::register::field::service_worker))
         .route("/static/{name}", get(assets::serve_asset))
         .route("/healthz", get(pages::ops::health))
-        .route("/metrics", get(pages::ops::metrics));
+        .route("/metrics", get(pages::ops::metrics))
+        // pdf
+        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -2,11 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hocvuso_domain::accounts::Actor;
-use hocvuso_domain::ids::{HouseholdId, ResidentId};
+use hocvuso_domain::accounts::{Actor, ResidentScope, Role, User};
+use hocvuso_domain::ids::{HamletId, HouseholdId, ResidentId, UserId};
 use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
 use hocvuso_domain::register::Resident;
-use hocvuso_domain::register::skills::reach_status;
+use hocvuso_domain::register::skills::{SkillId, reach_status};
 use hocvuso_domain::register::visits::{ELDERLY_AGE, Need, NewVisit, TargetGroup, Visit, VisitOutcome};
 use hocvuso_domain::text;
 use serde::Serialize;
@@ -141,22 +141,74 @@ pub struct LeftBehind {
     /// Why they are urgent.
     #[serde(skip)]
     pub need: Need,
-    /// Core skills still missing.
-    pub n_missing_core: usize,
+    /// Core skills still missing, in checklist order.
+    pub missing_core: Vec<SkillId>,
     /// The last visit that reached the household.
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_contact: Option<OffsetDateTime>,
 }
 
+/// Narrows the left-behind list within the actor's scope: to one hamlet, to the households of one volunteer, or both.
+///
+/// A filter never widens the scope: a hamlet lead asking for another hamlet gets an empty list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftBehindFilter {
+    /// Only this hamlet.
+    pub hamlet_id: Option<HamletId>,
+    /// Only the households assigned to this volunteer.
+    pub volunteer_id: Option<UserId>,
+}
+
 /// The people within the actor's scope not yet reached, most in need first (elderly, living alone, disability,
 /// no smartphone; then never or longest not contacted). The listing is audited.
-pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, AppError> {
+pub async fn left_behind(ctx: &Ctx, actor: &Actor, filter: LeftBehindFilter) -> Result<Vec<LeftBehind>, AppError> {
+    let rows = collect_left_behind(ctx, actor, filter).await?;
+    let commune_id = actor.resident_scope().ok_or(AppError::Forbidden)?.commune_id();
+    let event =
+        NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
+            .with_detail(format!("{} rows", rows.len()));
+    crate::audit_read(ctx, &event).await?;
+    Ok(rows)
+}
+
+/// [`left_behind`] without its audit entry, for callers that write their own (an export).
+pub(crate) async fn collect_left_behind(
+    ctx: &Ctx,
+    actor: &Actor,
+    filter: LeftBehindFilter,
+) -> Result<Vec<LeftBehind>, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     let commune_id = scope.commune_id();
     let now = ctx.now();
     let year = crate::calendar_year(now);
     let mut tx = ctx.store.read().await?;
-    let residents = tx.list_residents(scope, None, None, u32::MAX).await?;
+    // A hamlet or volunteer outside the actor's reach looks missing, like every out-of-scope row.
+    if let Some(hamlet_id) = filter.hamlet_id {
+        let in_reach = match scope {
+            ResidentScope::Hamlet(_, own) => own == hamlet_id,
+            ResidentScope::Commune(_) | ResidentScope::Assigned(..) => true,
+        };
+        if !in_reach || tx.hamlet_by_id(commune_id, hamlet_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    let assigned = match filter.volunteer_id {
+        Some(volunteer) => {
+            let user = tx.user_by_id(volunteer).await?.filter(|user| user.commune_id == Some(commune_id));
+            if user.is_none() {
+                return Err(AppError::NotFound);
+            }
+            Some(tx.households_assigned_to(commune_id, volunteer).await?)
+        }
+        None => None,
+    };
+    let residents: Vec<Resident> = tx
+        .list_residents(scope, None, None, u32::MAX)
+        .await?
+        .into_iter()
+        .filter(|resident| filter.hamlet_id.is_none_or(|hamlet_id| resident.hamlet_id == hamlet_id))
+        .filter(|resident| assigned.as_ref().is_none_or(|households| households.contains(&resident.household_id)))
+        .collect();
     let skills = tx.list_skills(commune_id).await?;
     let rule = tx.reach_rule(commune_id).await?;
     let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();
@@ -187,19 +239,22 @@ pub async fn left_behind(ctx: &Ctx, actor: &Actor) -> Result<Vec<LeftBehind>, Ap
                 has_no_smartphone: resident.has_smartphone == Some(false),
                 last_contact: last_contacts.get(&household).copied(),
             };
-            Some(LeftBehind {
-                need,
-                n_missing_core: status.missing_core.len(),
-                last_contact: need.last_contact,
-                resident,
-            })
+            Some(LeftBehind { need, missing_core: status.missing_core, last_contact: need.last_contact, resident })
         })
         .collect();
     drop(tx);
     rows.sort_by_key(|row| (row.need.urgency_key(), row.resident.id));
-    let event =
-        NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
-            .with_detail(format!("{} rows", rows.len()));
-    crate::audit_read(ctx, &event).await?;
     Ok(rows)
+}
+
+/// The volunteers of the actor's commune, to narrow the left-behind list to one of them (staff and hamlet leads).
+/// A volunteer gets none: their list is already their own.
+pub async fn list_volunteers(ctx: &Ctx, actor: &Actor) -> Result<Vec<User>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
+    if let ResidentScope::Assigned(..) = scope {
+        return Ok(Vec::new());
+    }
+    let mut tx = ctx.store.read().await?;
+    let users = tx.list_users(Some(scope.commune_id())).await?;
+    Ok(users.into_iter().filter(|user| user.role == Role::Volunteer && user.disabled_at.is_none()).collect())
 }

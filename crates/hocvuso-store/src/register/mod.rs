@@ -6,6 +6,8 @@ mod help;
 mod skills;
 mod visits;
 
+use std::collections::HashSet;
+
 use hocvuso_domain::accounts::ResidentScope;
 use hocvuso_domain::cccd::Cccd;
 use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId, ResidentId, UserId};
@@ -267,6 +269,22 @@ impl Tx {
             return Err(StoreError::MissingReference);
         }
         Ok(())
+    }
+
+    /// The households of the commune assigned to a volunteer (empty for anyone else, or another commune's user).
+    pub async fn households_assigned_to(
+        &mut self,
+        commune_id: CommuneId,
+        volunteer: UserId,
+    ) -> Result<HashSet<HouseholdId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT household_id FROM volunteer_assignment WHERE commune_id = $1 AND volunteer_user_id = $2",
+        )
+        .bind(commune_id.0)
+        .bind(volunteer.0)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(|row| Ok(HouseholdId(row.try_get("household_id")?))).collect()
     }
 
     /// Counts of a commune's register, erased residents included (erasure keeps the statistics); residents aged 60 or more in `reference_year` count as elderly.

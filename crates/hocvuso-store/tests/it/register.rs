@@ -95,6 +95,9 @@ async fn each_scope_returns_only_its_residents() {
         );
         assert!(tx.resident_by_id(ResidentScope::Commune(commune), other).await.unwrap().is_none(), "{}", test.label);
         assert!(tx.resident_by_id(ResidentScope::Hamlet(commune, HamletId(hamlet_1.0)), binh).await.unwrap().is_none());
+        let assigned = tx.households_assigned_to(commune, volunteer).await.unwrap();
+        assert_eq!(assigned.into_iter().collect::<Vec<_>>(), vec![household_2], "{}", test.label);
+        assert!(tx.households_assigned_to(commune_b, volunteer).await.unwrap().is_empty(), "{}", test.label);
     }
 }
 

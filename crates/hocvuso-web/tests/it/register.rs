@@ -220,6 +220,10 @@ fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 async fn download(app: &TestApp, path: &str, browser: &Browser) -> Vec<u8> {
+    download_as(app, path, browser, "spreadsheetml").await
+}
+
+async fn download_as(app: &TestApp, path: &str, browser: &Browser, content_type: &str) -> Vec<u8> {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let request = axum::http::Request::get(path)
@@ -229,7 +233,7 @@ async fn download(app: &TestApp, path: &str, browser: &Browser) -> Vec<u8> {
         .unwrap();
     let response = app.router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{}: {path}", app.label);
-    assert!(response.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(response.headers()["content-type"].to_str().unwrap().contains(content_type), "{}: {path}", app.label);
     response.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
 
@@ -488,5 +492,112 @@ async fn staff_record_help_requests_taken_by_phone() {
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
         let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
         assert_eq!(app.post_form("/help-requests", Some(&volunteer), &fields).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// The names of the left-behind list the API gives a user, with the filter in `query`.
+async fn left_behind_names(app: &TestApp, browser: &Browser, query: &str) -> Vec<String> {
+    let list = app.api(Method::GET, &format!("/api/v1/left-behind{query}"), Some(browser), None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}: {query}", app.label);
+    list.json().as_array().unwrap().iter().map(|r| r["resident"]["full_name"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn user_id_of(app: &TestApp, commune: i64, phone: &str) -> i64 {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    let users = tx.list_users(Some(hocvuso_domain::ids::CommuneId(commune))).await.unwrap();
+    users.iter().find(|u| u.phone.as_str() == phone).unwrap().id.0
+}
+
+#[tokio::test]
+async fn a_volunteer_prints_a_visit_sheet_of_only_their_assigned_people_and_it_is_audited() {
+    for app in TestApp::all().await {
+        let volunteer = app.sign_in(demo::VOLUNTEER_A).await;
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let page = app.get("/left-behind", Some(&volunteer)).await;
+        assert!(page.body.contains("href=\"/left-behind/visit-sheet.pdf\""), "{}: the page links the sheet", app.label);
+        let pdf = download_as(&app, "/left-behind/visit-sheet.pdf", &volunteer, "application/pdf").await;
+        assert!(pdf.starts_with(b"%PDF-"), "{}", app.label);
+        let mine = left_behind_names(&app, &volunteer, "").await;
+        let everyone = left_behind_names(&app, &staff, "").await;
+        assert!(!mine.is_empty() && mine.len() < everyone.len(), "{}: the demo has a round to print", app.label);
+
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let exports: Vec<_> = tx
+            .list_audit(Some(hocvuso_domain::ids::CommuneId(16777)), 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == hocvuso_domain::privacy::AuditAction::Export)
+            .collect();
+        drop(tx);
+        assert_eq!(exports.len(), 1, "{}: the sheet is in the audit log", app.label);
+        assert_eq!(exports[0].detail, format!("visit sheet pdf, {} rows", mine.len()), "{}", app.label);
+        let audit_page = app.get("/audit", Some(&app.sign_in(demo::ADMIN_A).await)).await;
+        assert!(audit_page.body.contains("phiếu đi thăm (PDF)"), "{}: the log says which document", app.label);
+
+        let Some(text) = hocvuso_test_support::pdf::pdf_text(&pdf) else { continue };
+        assert!(text.contains("PHIẾU ĐI THĂM HỘ GIA ĐÌNH") && text.contains("Xã Quỳ Châu"), "{}: {text}", app.label);
+        assert!(text.contains(&format!("{} người chưa phổ cập", mine.len())), "{}: {text}", app.label);
+        assert_eq!(text.matches("Lần gặp gần nhất:").count(), mine.len(), "{}: one block per person", app.label);
+        for name in &mine {
+            assert!(text.contains(name.as_str()), "{}: {name} missing from the sheet", app.label);
+        }
+        for name in everyone.iter().filter(|n| !mine.iter().any(|m| m.contains(n.as_str()))) {
+            assert!(!text.contains(name.as_str()), "{}: {name} is not assigned to this volunteer", app.label);
+        }
+        // Staff narrowing to this volunteer print the same people.
+        let volunteer_id = user_id_of(&app, 16777, demo::VOLUNTEER_A).await;
+        let query = format!("?volunteer={volunteer_id}");
+        assert_eq!(left_behind_names(&app, &staff, &format!("?volunteer_id={volunteer_id}")).await, mine);
+        let theirs = download_as(&app, &format!("/left-behind/visit-sheet.pdf{query}"), &staff, "pdf").await;
+        let theirs = hocvuso_test_support::pdf::pdf_text(&theirs).unwrap();
+        assert!(theirs.contains(&format!("{} người chưa phổ cập", mine.len())), "{}: {theirs}", app.label);
+        let page = app.get(&format!("/left-behind{query}"), Some(&staff)).await;
+        assert!(
+            page.body.contains(&format!("/left-behind/visit-sheet.pdf{query}")),
+            "{}: the filter carries",
+            app.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_communes_staff_get_nothing_of_the_round() {
+    for app in TestApp::all().await {
+        let staff_b = app.sign_in(demo::STAFF_B).await;
+        let volunteer_a = user_id_of(&app, 16777, demo::VOLUNTEER_A).await;
+        let hamlet_a = {
+            let mut tx = app.ctx.store.read().await.unwrap();
+            tx.list_hamlets(hocvuso_domain::ids::CommuneId(16777)).await.unwrap()[0].id.0
+        };
+        for query in [format!("?volunteer={volunteer_a}"), format!("?hamlet={hamlet_a}")] {
+            let sheet = app.get(&format!("/left-behind/visit-sheet.pdf{query}"), Some(&staff_b)).await;
+            assert_eq!(sheet.status, StatusCode::NOT_FOUND, "{}: {query}", app.label);
+        }
+        let own = download_as(&app, "/left-behind/visit-sheet.pdf", &staff_b, "application/pdf").await;
+        let names_b = left_behind_names(&app, &staff_b, "").await;
+        if let Some(text) = hocvuso_test_support::pdf::pdf_text(&own) {
+            assert!(!text.contains("Xã Quỳ Châu"), "{}: nothing of commune A", app.label);
+            assert_eq!(text.matches("Lần gặp gần nhất:").count(), names_b.len(), "{}", app.label);
+        }
+        let lead_a = app.sign_in(demo::LEAD_A).await;
+        let hamlets_a = {
+            let mut tx = app.ctx.store.read().await.unwrap();
+            tx.list_hamlets(hocvuso_domain::ids::CommuneId(16777)).await.unwrap()
+        };
+        let lead_sees: Vec<i64> = {
+            let listed = app.api(Method::GET, "/api/v1/residents", Some(&lead_a), None).await.json();
+            listed.as_array().unwrap().iter().map(|r| r["hamlet_id"].as_i64().unwrap()).collect()
+        };
+        let other_hamlet = hamlets_a.iter().find(|h| !lead_sees.contains(&h.id.0)).unwrap().id.0;
+        let sheet = app.get(&format!("/left-behind/visit-sheet.pdf?hamlet={other_hamlet}"), Some(&lead_a)).await;
+        assert_eq!(sheet.status, StatusCode::NOT_FOUND, "{}: a lead prints only their hamlet", app.label);
+        for phone in [demo::RESIDENT_A, demo::PROVINCE_STAFF] {
+            let who = app.sign_in(phone).await;
+            let sheet = app.get("/left-behind/visit-sheet.pdf", Some(&who)).await;
+            assert_eq!(sheet.status, StatusCode::FORBIDDEN, "{}: {phone}", app.label);
+        }
+        let bad = app.get("/left-behind/visit-sheet.pdf?hamlet=abc", Some(&staff_b)).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", app.label);
     }
 }

@@ -9,9 +9,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::response::Response;
-use hocvuso_app::register::visits::VisitInput;
+use hocvuso_app::register::visits::{LeftBehindFilter, VisitInput};
 use hocvuso_domain::accounts::{ResidentScope, Role};
-use hocvuso_domain::ids::ResidentId;
+use hocvuso_domain::ids::{HamletId, ResidentId, UserId};
 use hocvuso_domain::register::skills::{SignOffId, SignOffMethod, SkillId};
 use hocvuso_domain::register::visits::{TargetGroup, VisitOutcome};
 use hocvuso_domain::register::{Gender, Resident};
@@ -411,23 +411,60 @@ struct LeftBehindRow {
     last_contact: String,
 }
 
+/// One choice of a filter `<select>`.
+struct Choice {
+    id: i64,
+    name: String,
+    selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "left_behind.html")]
 struct LeftBehindPage {
     ctx: PageContext,
     rows: Vec<LeftBehindRow>,
+    hamlets: Vec<Choice>,
+    volunteers: Vec<Choice>,
+    /// The filter for the download links: `?hamlet=…&volunteer=…`, or empty.
+    query: String,
 }
 
-/// `GET /left-behind`: the people of the user's scope not yet reached, most in need first.
+/// The filters of the left-behind list, its Excel export and its visit sheet: `?hamlet=…&volunteer=…`, empty for all.
+#[derive(Deserialize, Default)]
+pub(crate) struct LeftBehindQuery {
+    #[serde(default, deserialize_with = "crate::extract::blank_as_none")]
+    hamlet: Option<i64>,
+    #[serde(default, deserialize_with = "crate::extract::blank_as_none")]
+    volunteer: Option<i64>,
+}
+
+impl LeftBehindQuery {
+    fn filter(&self) -> LeftBehindFilter {
+        LeftBehindFilter { hamlet_id: self.hamlet.map(HamletId), volunteer_id: self.volunteer.map(UserId) }
+    }
+
+    fn query_string(&self) -> String {
+        let pairs: Vec<String> = [("hamlet", self.hamlet), ("volunteer", self.volunteer)]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|id| format!("{name}={id}")))
+            .collect();
+        if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+    }
+}
+
+/// `GET /left-behind?hamlet=…&volunteer=…`: the people of the user's scope not yet reached, most in need first.
 pub(crate) async fn show_left_behind(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(session): SignedIn,
+    Query(query): Query<LeftBehindQuery>,
 ) -> Result<Response, WebError> {
     let actor = session.actor();
     let t = lang.texts();
-    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &actor).await?;
-    let hamlets = hamlet_names(&state, &actor).await?;
+    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &actor, query.filter()).await?;
+    let hamlet_list = hocvuso_app::places::list_hamlets(&state.ctx, &actor).await?;
+    let hamlets: HashMap<i64, String> = hamlet_list.iter().map(|h| (h.id.0, h.name.clone())).collect();
+    let volunteers = hocvuso_app::register::visits::list_volunteers(&state.ctx, &actor).await?;
     let rows = rows
         .iter()
         .map(|row| {
@@ -447,7 +484,7 @@ pub(crate) async fn show_left_behind(
                 birth_year: row.resident.birth_year.map(|y| y.to_string()).unwrap_or_default(),
                 hamlet: hamlets.get(&row.resident.hamlet_id.0).cloned().unwrap_or_default(),
                 needs: needs.join(", "),
-                missing: row.n_missing_core,
+                missing: row.missing_core.len(),
                 last_contact: row
                     .last_contact
                     .map(|at| hocvuso_domain::calendar::format_date_vn(hocvuso_domain::calendar::vietnam_date(at)))
@@ -455,7 +492,26 @@ pub(crate) async fn show_left_behind(
             }
         })
         .collect();
-    render(&LeftBehindPage { ctx: PageContext::new(&state, lang, Some(&session), "/left-behind"), rows })
+    // A hamlet filter is offered to commune staff; a hamlet lead's list is their hamlet already.
+    let hamlet_choices: Vec<Choice> = if matches!(actor.resident_scope(), Some(ResidentScope::Commune(_))) {
+        hamlet_list
+            .into_iter()
+            .map(|h| Choice { id: h.id.0, name: h.name, selected: query.hamlet == Some(h.id.0) })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let volunteers = volunteers
+        .into_iter()
+        .map(|user| Choice { id: user.id.0, name: user.display_name, selected: query.volunteer == Some(user.id.0) })
+        .collect();
+    render(&LeftBehindPage {
+        ctx: PageContext::new(&state, lang, Some(&session), "/left-behind"),
+        rows,
+        hamlets: hamlet_choices,
+        volunteers,
+        query: query.query_string(),
+    })
 }
 
 struct ChecklistRow {
@@ -674,12 +730,25 @@ pub(crate) async fn export_register(
     Ok(xlsx(hocvuso_app::register::exports::export_register(&state.ctx, &session.actor()).await?))
 }
 
-/// `GET /left-behind/export.xlsx`: the left-behind list of the user's scope (audited).
+/// `GET /left-behind/export.xlsx?hamlet=…&volunteer=…`: the left-behind list of the user's scope (audited).
 pub(crate) async fn export_left_behind(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
+    Query(query): Query<LeftBehindQuery>,
 ) -> Result<Response, WebError> {
-    Ok(xlsx(hocvuso_app::register::exports::export_left_behind(&state.ctx, &session.actor()).await?))
+    let actor = session.actor();
+    Ok(xlsx(hocvuso_app::register::exports::export_left_behind(&state.ctx, &actor, query.filter()).await?))
+}
+
+/// `GET /left-behind/visit-sheet.pdf?hamlet=…&volunteer=…`: the printable visit sheet of the user's scope (audited).
+pub(crate) async fn export_visit_sheet(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Query(query): Query<LeftBehindQuery>,
+) -> Result<Response, WebError> {
+    let actor = session.actor();
+    let download = hocvuso_app::register::exports::export_visit_sheet(&state.ctx, &actor, query.filter()).await?;
+    Ok(crate::pages::attachment(download.bytes, "application/pdf", &download.file_name))
 }
 
 struct ImportView {
