@@ -609,6 +609,8 @@ async fn list_resident_visits(
             })
             .collect(),
     ))
+}
+
 /// The printable visit sheet of the same list, an A4 PDF in Vietnamese (audited as an export).
 #[utoipa::path(
     get,
