@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod cccd;
+pub mod contests;
 pub mod ids;
 pub mod person_name;
 pub mod phone;
