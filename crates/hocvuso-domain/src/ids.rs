@@ -30,6 +30,15 @@ id_type! {
     ConsentId,
     /// One entry of the audit log.
     AuditId,
+    // Contests.
+    /// A question of a commune's question bank.
+    QuestionId,
+    /// A quiz contest.
+    ContestId,
+    /// A participant's registration in a contest.
+    EntrantId,
+    /// One attempt of a participant.
+    AttemptId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).

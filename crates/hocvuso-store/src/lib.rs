@@ -9,6 +9,7 @@
 
 mod accounts;
 mod backup;
+mod contests;
 mod migrate;
 mod places;
 mod privacy;

@@ -54,6 +54,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // Contests.
+    Migration {
+        version: 10,
+        name: "contests",
+        portable: include_str!("../migrations/0010_contests.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

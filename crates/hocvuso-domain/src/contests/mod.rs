@@ -4,18 +4,20 @@
 //! No clock and no randomness of its own: `now` and the random source are parameters, so a draw or a
 //! deadline can be replayed in a test.
 
+pub mod attempts;
 pub mod questions;
+pub mod setup;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rand::Rng;
 use rand::seq::SliceRandom;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 /// How many questions of one topic an attempt draws.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicQuota {
     /// The topic, as in the bank.
     pub topic: String,
@@ -24,7 +26,7 @@ pub struct TopicQuota {
 }
 
 /// What an attempt draws: `total` questions, of which the quotas' from their topics and the rest from any topic.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrawPlan {
     /// Questions per attempt.
     pub total: usize,
@@ -170,7 +172,7 @@ pub fn implausibly_fast(answered: usize, taken: Duration) -> bool {
 }
 
 /// One key of a ranking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RankKey {
     /// More right answers first.

@@ -1,7 +1,7 @@
 //! The question bank: one multiple-choice question, its validation, and the plain-text form organisers
 //! already write ("Câu 1: … A. … B. … Đáp án: B"), read with a report per question.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text;
 
@@ -17,7 +17,7 @@ pub const MAX_OPTION_CHARS: usize = 300;
 pub const MAX_EXPLANATION_CHARS: usize = 1_000;
 
 /// How hard a question is; contests may draw by it later, and organisers sort their bank by it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Difficulty {
     /// Dễ.

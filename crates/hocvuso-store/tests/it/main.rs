@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod contests;
 mod field;
 mod places;
 mod privacy;
