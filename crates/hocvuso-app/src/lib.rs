@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod contests;
 pub mod demo;
 pub mod password_hasher;
 pub mod places;

@@ -207,6 +207,11 @@ impl Actor {
             _ => false,
         }
     }
+
+    /// Whether the actor may keep the commune's question bank and run its contests (see entrants' data).
+    pub fn can_manage_contests(&self, commune_id: CommuneId) -> bool {
+        self.can_manage_hamlets(commune_id)
+    }
 }
 
 /// Where an account belongs, checked against the role before it is created.

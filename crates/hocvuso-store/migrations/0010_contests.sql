@@ -45,6 +45,9 @@ CREATE TABLE contest_entrant (
     cccd TEXT,
     unit TEXT NOT NULL,
     registered_at BIGINT NOT NULL,
+    -- SHA-256 of the entry code the participant keeps (cookie, or written down to resume on another phone).
+    code_hash TEXT NOT NULL,
+    CONSTRAINT contest_entrant_code_key UNIQUE (code_hash),
     CONSTRAINT contest_entrant_phone_key UNIQUE (contest_id, phone),
     CONSTRAINT contest_entrant_cccd_key UNIQUE (contest_id, cccd)
 );

@@ -210,11 +210,17 @@ impl Tx {
         rows.iter().map(question_from_row).collect()
     }
 
-    /// Registers a participant. `Conflict` when the phone (or the CCCD) is already registered in this contest.
-    pub async fn insert_entrant(&mut self, entrant: &NewEntrant, now: OffsetDateTime) -> Result<EntrantId, StoreError> {
+    /// Registers a participant with the hash of their entry code. `Conflict` when the phone (or the CCCD) is
+    /// already registered in this contest.
+    pub async fn insert_entrant(
+        &mut self,
+        entrant: &NewEntrant,
+        code_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<EntrantId, StoreError> {
         let row = sqlx::query(
-            "INSERT INTO contest_entrant (contest_id, full_name, birth_year, phone, cccd, unit, registered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING entrant_id",
+            "INSERT INTO contest_entrant (contest_id, full_name, birth_year, phone, cccd, unit, registered_at, \
+             code_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING entrant_id",
         )
         .bind(entrant.contest_id.0)
         .bind(entrant.full_name.as_str())
@@ -223,19 +229,24 @@ impl Tx {
         .bind(entrant.cccd.as_ref().map(|c| c.as_str().to_owned()))
         .bind(&entrant.unit)
         .bind(to_ms(now))
+        .bind(code_hash)
         .fetch_one(self.conn())
         .await?;
         Ok(EntrantId(row.try_get("entrant_id")?))
     }
 
-    /// A registration by its id, within its contest.
-    pub async fn entrant_by_id(&mut self, contest_id: ContestId, id: EntrantId) -> Result<Option<Entrant>, StoreError> {
+    /// A registration of a contest by the hash of its entry code.
+    pub async fn entrant_by_code(
+        &mut self,
+        contest_id: ContestId,
+        code_hash: &str,
+    ) -> Result<Option<Entrant>, StoreError> {
         let row = sqlx::query(
             "SELECT entrant_id, contest_id, unit, birth_year, registered_at FROM contest_entrant \
-             WHERE contest_id = $1 AND entrant_id = $2",
+             WHERE contest_id = $1 AND code_hash = $2",
         )
         .bind(contest_id.0)
-        .bind(id.0)
+        .bind(code_hash)
         .fetch_optional(self.conn())
         .await?;
         row.map(|row| {

@@ -1155,6 +1155,101 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "unavailable" => {
             ("Hệ thống đang bận. Vui lòng thử lại sau ít phút.", "The system is busy. Try again in a few minutes.")
         }
+        // Contests.
+        "question_no_text" => ("Câu hỏi chưa có nội dung.", "The question has no text."),
+        "question_too_long" => (
+            "Câu hỏi, phương án hoặc lời giải thích quá dài. Hãy viết ngắn lại.",
+            "The question, an option or the explanation is too long.",
+        ),
+        "question_too_few_options" => ("Mỗi câu hỏi cần ít nhất 2 phương án.", "A question needs at least 2 options."),
+        "question_too_many_options" => (
+            "Mỗi câu hỏi có nhiều nhất 6 phương án (A đến F), theo đúng thứ tự A, B, C…",
+            "A question has at most 6 options (A to F), in the order A, B, C…",
+        ),
+        "question_empty_option" => ("Có phương án để trống.", "An option is empty."),
+        "question_duplicate_option" => ("Có hai phương án giống nhau.", "Two options are the same."),
+        "question_no_answer" => (
+            "Câu hỏi chưa có đáp án. Hãy thêm dòng “Đáp án: B” (hoặc đánh dấu * trước phương án đúng).",
+            "The question has no answer. Add a line “Đáp án: B” (or put * before the right option).",
+        ),
+        "question_answer_not_an_option" => (
+            "Đáp án phải là chữ cái của phương án có trong câu hỏi (ví dụ “Đáp án: B” hoặc “Đáp án: A, C”), và các phương án phải theo thứ tự A, B, C…",
+            "The answer must be the letter of an option of the question (e.g. “Đáp án: B” or “Đáp án: A, C”), and options must come in the order A, B, C…",
+        ),
+        "question_all_answers_right" => (
+            "Mọi phương án đều đúng thì không còn gì để chọn. Hãy sửa đáp án.",
+            "Every option is right, so there is nothing to choose. Fix the answer.",
+        ),
+        "question_file_text_outside_question" => (
+            "Dòng này không thuộc câu hỏi nào. Mỗi câu hỏi bắt đầu bằng “Câu 1:”, “Câu 2:”…",
+            "This line belongs to no question. Each question starts with “Câu 1:”, “Câu 2:”…",
+        ),
+        "question_file_unknown_difficulty" => {
+            ("Mức độ chỉ nhận: dễ, trung bình, khó.", "The difficulty must be one of: dễ, trung bình, khó.")
+        }
+        "question_file_duplicate_number" => ("Số câu hỏi này bị trùng.", "This question number is repeated."),
+        "question_file_empty" => (
+            "Không tìm thấy câu hỏi nào. Mỗi câu hỏi bắt đầu bằng “Câu 1:”, các phương án “A.”, “B.”… và dòng “Đáp án:”.",
+            "No question found. Each question starts with “Câu 1:”, options “A.”, “B.”… and a line “Đáp án:”.",
+        ),
+        "question_file_too_large" => {
+            ("Tệp câu hỏi quá lớn (tối đa 2 MB).", "The question file is too large (2 MB at most).")
+        }
+        "contest_title" => ("Tên cuộc thi trống hoặc quá dài.", "The contest title is empty or too long."),
+        "contest_rules" => ("Thể lệ quá dài.", "The rules are too long."),
+        "contest_closes_before_opens" => {
+            ("Thời gian kết thúc phải sau thời gian bắt đầu.", "The closing time must come after the opening time.")
+        }
+        "contest_time_limit" => {
+            ("Thời gian làm bài phải từ 1 phút đến 3 giờ.", "The time limit must be between 1 minute and 3 hours.")
+        }
+        "contest_attempts" => ("Số lượt thi phải từ 1 đến 50.", "The number of attempts must be between 1 and 50."),
+        "contest_units" => (
+            "Danh sách đơn vị phải có ít nhất một đơn vị, không trùng tên.",
+            "The list of units needs at least one unit, with no repeated name.",
+        ),
+        "contest_ranking" => ("Cách xếp hạng không hợp lệ.", "Invalid ranking order."),
+        "contest_draw_empty" => {
+            ("Số câu hỏi mỗi lượt thi phải lớn hơn 0.", "Each attempt needs at least one question.")
+        }
+        "contest_quotas_exceed_total" => (
+            "Tổng số câu theo chủ đề vượt quá số câu mỗi lượt thi.",
+            "The questions per topic add up to more than the questions per attempt.",
+        ),
+        "contest_topic_too_small" => (
+            "Một chủ đề không đủ câu hỏi trong ngân hàng cho số câu đã đặt.",
+            "A topic has fewer questions in the bank than its quota.",
+        ),
+        "contest_bank_too_small" => (
+            "Ngân hàng câu hỏi ít hơn số câu mỗi lượt thi.",
+            "The question bank has fewer questions than each attempt needs.",
+        ),
+        "contest_closed" => ("Cuộc thi đã kết thúc.", "The contest has closed."),
+        "contest_not_open" => ("Cuộc thi chưa bắt đầu. Vui lòng quay lại đúng giờ.", "The contest has not opened yet."),
+        "contest_already_registered" => (
+            "Số điện thoại (hoặc số CCCD) này đã đăng ký dự thi. Hãy dùng mã dự thi đã nhận để vào thi tiếp.",
+            "This phone number (or CCCD) is already registered. Use the entry code you received to continue.",
+        ),
+        "contest_cccd_required" => ("Cuộc thi này yêu cầu nhập số CCCD.", "This contest asks for a CCCD number."),
+        "contest_unit_unknown" => ("Vui lòng chọn đơn vị trong danh sách.", "Please choose a unit from the list."),
+        "contest_attempts_used" => ("Bạn đã dùng hết số lượt thi.", "You have used all your attempts."),
+        "contest_attempt_running" => (
+            "Bài thi đang được làm ở một trang khác. Hãy tải lại trang.",
+            "The attempt is running in another page. Reload this page.",
+        ),
+        "contest_attempt_over" => (
+            "Đã hết giờ làm bài. Các câu trả lời đã lưu trước đó vẫn được tính.",
+            "Time is up. The answers saved before still count.",
+        ),
+        "contest_attempt_submitted" => {
+            ("Bài thi đã nộp, không sửa được nữa.", "The attempt was submitted and cannot change.")
+        }
+        "contest_answer_position" => {
+            ("Câu hỏi này không có trong bài thi.", "This question is not part of the attempt.")
+        }
+        "contest_answer_option" => {
+            ("Phương án đã chọn không có trong câu hỏi.", "The chosen option is not part of the question.")
+        }
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -1228,6 +1323,43 @@ mod tests {
         "field_sync_busy",
         "smartphone_invalid",
         "unavailable",
+        // Contests.
+        "question_no_text",
+        "question_too_long",
+        "question_too_few_options",
+        "question_too_many_options",
+        "question_empty_option",
+        "question_duplicate_option",
+        "question_no_answer",
+        "question_answer_not_an_option",
+        "question_all_answers_right",
+        "question_file_text_outside_question",
+        "question_file_unknown_difficulty",
+        "question_file_duplicate_number",
+        "question_file_empty",
+        "question_file_too_large",
+        "contest_title",
+        "contest_rules",
+        "contest_closes_before_opens",
+        "contest_time_limit",
+        "contest_attempts",
+        "contest_units",
+        "contest_ranking",
+        "contest_draw_empty",
+        "contest_quotas_exceed_total",
+        "contest_topic_too_small",
+        "contest_bank_too_small",
+        "contest_closed",
+        "contest_not_open",
+        "contest_already_registered",
+        "contest_cccd_required",
+        "contest_unit_unknown",
+        "contest_attempts_used",
+        "contest_attempt_running",
+        "contest_attempt_over",
+        "contest_attempt_submitted",
+        "contest_answer_position",
+        "contest_answer_option",
     ];
 
     #[test]

@@ -106,23 +106,24 @@ async fn one_registration_per_phone_and_per_cccd() {
         let store = &test.store;
         let (contest_id, _) = contest(store, 16777).await;
         let mut tx = store.write().await.unwrap();
-        let first = tx.insert_entrant(&entrant(contest_id, "0912345678"), test_now()).await.unwrap();
+        let first = tx.insert_entrant(&entrant(contest_id, "0912345678"), "code-1", test_now()).await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.write().await.unwrap();
-        let again = tx.insert_entrant(&entrant(contest_id, "+84912345678"), test_now()).await;
+        let again = tx.insert_entrant(&entrant(contest_id, "+84912345678"), "code-2", test_now()).await;
         assert!(matches!(again, Err(StoreError::Conflict)), "{}: {again:?}", test.label);
         drop(tx);
         let mut tx = store.write().await.unwrap();
         let cccd = hocvuso_domain::cccd::Cccd::parse("001090123456").unwrap();
         let with_cccd = NewEntrant { cccd: Some(cccd.clone()), ..entrant(contest_id, "0987654321") };
-        tx.insert_entrant(&with_cccd, test_now()).await.unwrap();
+        tx.insert_entrant(&with_cccd, "code-3", test_now()).await.unwrap();
         let same_cccd = NewEntrant { cccd: Some(cccd), ..entrant(contest_id, "0977777777") };
-        assert!(matches!(tx.insert_entrant(&same_cccd, test_now()).await, Err(StoreError::Conflict)));
+        assert!(matches!(tx.insert_entrant(&same_cccd, "code-4", test_now()).await, Err(StoreError::Conflict)));
         drop(tx);
         let mut tx = store.read().await.unwrap();
-        let stored = tx.entrant_by_id(contest_id, first).await.unwrap().unwrap();
-        assert_eq!(stored.unit, "Thôn Đông");
-        assert!(tx.entrant_by_id(ContestId(contest_id.0 + 1), first).await.unwrap().is_none());
+        let stored = tx.entrant_by_code(contest_id, "code-1").await.unwrap().unwrap();
+        assert_eq!((stored.id, stored.unit.as_str()), (first, "Thôn Đông"));
+        assert!(tx.entrant_by_code(contest_id, "code-2").await.unwrap().is_none(), "the refused one left nothing");
+        assert!(tx.entrant_by_code(ContestId(contest_id.0 + 1), "code-1").await.unwrap().is_none());
     }
 }
 
@@ -132,7 +133,7 @@ async fn answers_keep_the_newest_and_stop_at_submission() {
         let store = &test.store;
         let (contest_id, _) = contest(store, 16777).await;
         let mut tx = store.write().await.unwrap();
-        let entrant_id = tx.insert_entrant(&entrant(contest_id, "0912345678"), test_now()).await.unwrap();
+        let entrant_id = tx.insert_entrant(&entrant(contest_id, "0912345678"), "code-1", test_now()).await.unwrap();
         let items =
             vec![AttemptItem { item: 1, options: vec![2, 0, 1] }, AttemptItem { item: 0, options: vec![0, 1, 2] }];
         let ends = test_now() + Duration::minutes(20);

@@ -1,0 +1,458 @@
+//! Quiz contests: staff keep the question bank and set up contests; anyone registers, takes an attempt that
+//! survives a lost connection, and sees the result.
+//!
+//! Participants do not sign in: registration gives an entry code ("mã dự thi") that the page keeps in a cookie
+//! and the person can write down to resume on another phone; only its SHA-256 is stored. The server's clock is
+//! the only clock: an answer is accepted until the attempt's end plus [`GRACE`], and an attempt left running is
+//! submitted as it stands once that has passed.
+
+use hocvuso_domain::accounts::Actor;
+use hocvuso_domain::cccd::Cccd;
+use hocvuso_domain::contests::attempts::{AnswerSaved, Attempt, AttemptItem, Entrant};
+use hocvuso_domain::contests::questions::{Question, ReadBank, read_question_text};
+use hocvuso_domain::contests::setup::{CccdRule, Contest, ContestSettings, NewEntrant, ResultsShown};
+use hocvuso_domain::contests::{AttemptClock, shuffle_options};
+use hocvuso_domain::ids::{AttemptId, CommuneId, ContestId, QuestionId};
+use hocvuso_domain::person_name::PersonName;
+use hocvuso_domain::phone::PhoneNumber;
+use hocvuso_domain::text;
+use hocvuso_store::{StoreError, Tx};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::{AppError, Ctx, Rejection};
+
+/// How late an answer sent before the end may arrive: the network's slack on a 3G phone.
+pub const GRACE: Duration = Duration::seconds(10);
+
+/// Longest question file, in bytes (a bank of a few thousand questions).
+pub const MAX_QUESTION_FILE_BYTES: usize = 2 * 1024 * 1024;
+
+/// What an import of a question file did: each question's verdict; the ids are empty unless every question was
+/// valid (a file is taken whole or not at all).
+#[derive(Clone, Debug)]
+pub struct QuestionImport {
+    /// What was read, with a verdict per question.
+    pub read: ReadBank,
+    /// The new questions' ids, in file order.
+    pub imported: Vec<QuestionId>,
+}
+
+fn manage(actor: &Actor, commune_id: CommuneId) -> Result<(), AppError> {
+    if actor.can_manage_contests(commune_id) { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+fn internal(err: StoreError) -> AppError {
+    AppError::from(err)
+}
+
+/// Reads a question file in the organisers' plain-text form and adds its questions to the commune's bank,
+/// all of them or (when any question or line is wrong) none.
+pub async fn import_question_text(
+    ctx: &Ctx,
+    actor: &Actor,
+    commune_id: CommuneId,
+    input: &str,
+) -> Result<QuestionImport, AppError> {
+    manage(actor, commune_id)?;
+    if input.len() > MAX_QUESTION_FILE_BYTES {
+        return Err(AppError::invalid("file", "question_file_too_large"));
+    }
+    let read = read_question_text(input);
+    if !read.is_clean() {
+        return Ok(QuestionImport { read, imported: Vec::new() });
+    }
+    let questions: Vec<Question> = read.questions.iter().filter_map(|q| q.result.clone().ok()).collect();
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let imported = tx.insert_questions(commune_id, &questions, Some(actor.user_id), now).await?;
+    tx.commit().await?;
+    tracing::info!(commune = %commune_id, questions = imported.len(), "question bank imported");
+    Ok(QuestionImport { read, imported })
+}
+
+/// The commune's question bank.
+pub async fn question_bank(
+    ctx: &Ctx,
+    actor: &Actor,
+    commune_id: CommuneId,
+) -> Result<Vec<(QuestionId, Question)>, AppError> {
+    manage(actor, commune_id)?;
+    let mut tx = ctx.store.read().await?;
+    Ok(tx.list_questions(commune_id).await?)
+}
+
+/// Creates a contest drawing from the whole current bank of the commune.
+pub async fn create_contest(
+    ctx: &Ctx,
+    actor: &Actor,
+    commune_id: CommuneId,
+    settings: ContestSettings,
+) -> Result<ContestId, AppError> {
+    manage(actor, commune_id)?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let bank = tx.list_questions(commune_id).await?;
+    let topics: Vec<&str> = bank.iter().map(|(_, q)| q.topic.as_str()).collect();
+    let settings = settings.checked(&topics).map_err(|err| AppError::invalid("settings", err.code()))?;
+    let ids: Vec<QuestionId> = bank.iter().map(|(id, _)| *id).collect();
+    let contest_id = tx.insert_contest(commune_id, &settings, &ids, Some(actor.user_id), now).await?;
+    tx.commit().await?;
+    Ok(contest_id)
+}
+
+/// A contest for its public pages (rules, registration). Unknown ids are not found.
+pub async fn contest(ctx: &Ctx, contest_id: ContestId) -> Result<Contest, AppError> {
+    let mut tx = ctx.store.read().await?;
+    tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)
+}
+
+/// A registration as typed in the form.
+#[derive(Clone, Debug, Default)]
+pub struct EntrantInput {
+    /// Full name.
+    pub full_name: String,
+    /// Birth year, as typed.
+    pub birth_year: String,
+    /// Phone number, in any common format.
+    pub phone: String,
+    /// CCCD, when asked.
+    pub cccd: String,
+    /// The unit, one of the contest's.
+    pub unit: String,
+}
+
+/// A new registration: the entry code to keep (shown once, set as a cookie).
+#[derive(Clone, Debug)]
+pub struct Registration {
+    /// The entry code.
+    pub code: String,
+}
+
+/// Hashes an entry code for storage and lookup.
+fn code_hash(code: &str) -> String {
+    hex::encode(Sha256::digest(text::clean(code).to_uppercase().as_bytes()))
+}
+
+/// A new entry code: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), easy to read aloud
+/// and to copy from paper; 31^10 ≈ 8·10^14 codes.
+fn new_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..10).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+}
+
+/// Registers a participant: one registration per phone (and per CCCD when it is required), only while the
+/// contest has not closed.
+pub async fn register(ctx: &Ctx, contest_id: ContestId, input: &EntrantInput) -> Result<Registration, AppError> {
+    let now = ctx.now();
+    let contest = contest(ctx, contest_id).await?;
+    let settings = &contest.settings;
+    if now >= settings.closes_at {
+        return Err(AppError::Conflict("contest_closed"));
+    }
+    let mut rejections = Vec::new();
+    let full_name = PersonName::parse(&input.full_name)
+        .map_err(|err| rejections.push(Rejection { field: "full_name", code: err.code() }))
+        .ok();
+    let birth_year =
+        text::clean(&input.birth_year).parse::<i32>().ok().filter(|year| (1900..=now.year()).contains(year)).or_else(
+            || {
+                rejections.push(Rejection { field: "birth_year", code: "birth_year_invalid" });
+                None
+            },
+        );
+    let phone = PhoneNumber::parse(&input.phone)
+        .map_err(|err| rejections.push(Rejection { field: "phone", code: err.code() }))
+        .ok();
+    let cccd = match (settings.cccd, text::clean(&input.cccd).is_empty()) {
+        (CccdRule::NotAsked, _) | (CccdRule::Optional, true) => None,
+        (CccdRule::Required, true) => {
+            rejections.push(Rejection { field: "cccd", code: "contest_cccd_required" });
+            None
+        }
+        (_, false) => {
+            Cccd::parse(&input.cccd).map_err(|err| rejections.push(Rejection { field: "cccd", code: err.code() })).ok()
+        }
+    };
+    let unit = text::clean(&input.unit);
+    if !settings.units.contains(&unit) {
+        rejections.push(Rejection { field: "unit", code: "contest_unit_unknown" });
+    }
+    let (Some(full_name), Some(birth_year), Some(phone), true) = (full_name, birth_year, phone, rejections.is_empty())
+    else {
+        return Err(AppError::Invalid(rejections));
+    };
+    let entrant = NewEntrant { contest_id, full_name, birth_year, phone, cccd, unit };
+    let code = new_code();
+    let mut tx = ctx.store.write().await?;
+    match tx.insert_entrant(&entrant, &code_hash(&code), now).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_already_registered")),
+        Err(err) => return Err(internal(err)),
+    }
+    tx.commit().await?;
+    Ok(Registration { code })
+}
+
+async fn entrant(tx: &mut Tx, contest_id: ContestId, code: &str) -> Result<Entrant, AppError> {
+    tx.entrant_by_code(contest_id, &code_hash(code)).await?.ok_or(AppError::NotFound)
+}
+
+fn attempt_clock(settings: &ContestSettings, attempt: &Attempt) -> AttemptClock {
+    AttemptClock {
+        started_at: attempt.started_at,
+        time_limit: attempt.ends_at - attempt.started_at,
+        closes_at: settings.closes_at,
+        grace: GRACE,
+    }
+}
+
+/// Scores an attempt from its stored answers.
+async fn score(tx: &mut Tx, questions: &[(QuestionId, Question)], attempt: &Attempt) -> Result<u32, AppError> {
+    let answers = tx.answers_of(attempt.id).await?;
+    let mut right = 0u32;
+    for answer in answers {
+        let question = attempt.items.get(answer.position).and_then(|item| questions.get(item.item));
+        if question.is_some_and(|(_, q)| q.is_right(&answer.chosen)) {
+            right += 1;
+        }
+    }
+    Ok(right)
+}
+
+/// Submits, as they stand, the participant's attempts whose time is over (the person closed the page).
+async fn close_overdue(
+    tx: &mut Tx,
+    contest: &Contest,
+    questions: &[(QuestionId, Question)],
+    attempts: &mut [Attempt],
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    for attempt in attempts.iter_mut() {
+        let clock = attempt_clock(&contest.settings, attempt);
+        if attempt.submitted_at.is_none() && !clock.accepts(now) {
+            let right = score(tx, questions, attempt).await?;
+            tx.submit_attempt(attempt.id, right, None, clock.ends_at()).await?;
+            attempt.submitted_at = Some(clock.ends_at());
+            attempt.score = Some(right);
+        }
+    }
+    Ok(())
+}
+
+/// One question as the participant sees it: options in the attempt's order, never the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownQuestion {
+    /// The question.
+    pub text: String,
+    /// The options, in the order shown.
+    pub options: Vec<String>,
+    /// What the participant chose so far, as positions in `options`.
+    pub chosen: Vec<usize>,
+    /// Whether several options may be right (the page then shows check boxes).
+    pub several: bool,
+}
+
+/// An attempt as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptView {
+    /// The attempt.
+    pub attempt_id: AttemptId,
+    /// Which attempt of the person.
+    pub number: u32,
+    /// The questions in the order asked.
+    pub questions: Vec<ShownQuestion>,
+    /// Time left by the server's clock.
+    pub remaining: Duration,
+    /// When it ends.
+    pub ends_at: OffsetDateTime,
+    /// When it was submitted, if it was.
+    pub submitted_at: Option<OffsetDateTime>,
+    /// The score, once submitted and when the contest shows results now.
+    pub score: Option<u32>,
+    /// The prediction question, if the contest asks one.
+    pub prediction_question: Option<String>,
+}
+
+async fn view(
+    tx: &mut Tx,
+    contest: &Contest,
+    questions: &[(QuestionId, Question)],
+    attempt: &Attempt,
+    now: OffsetDateTime,
+) -> Result<AttemptView, AppError> {
+    let answers = tx.answers_of(attempt.id).await?;
+    let mut shown = Vec::with_capacity(attempt.items.len());
+    for (position, item) in attempt.items.iter().enumerate() {
+        let (_, question) = questions.get(item.item).ok_or(AppError::NotFound)?;
+        let options = item.options.iter().filter_map(|&i| question.options.get(i).cloned()).collect();
+        let chosen = answers
+            .iter()
+            .find(|a| a.position == position)
+            .map(|a| a.chosen.iter().filter_map(|c| item.options.iter().position(|o| o == c)).collect())
+            .unwrap_or_default();
+        shown.push(ShownQuestion { text: question.text.clone(), options, chosen, several: question.correct.len() > 1 });
+    }
+    let clock = attempt_clock(&contest.settings, attempt);
+    let results_now = match contest.settings.results {
+        ResultsShown::AfterAttempt => true,
+        ResultsShown::AfterClose => now >= contest.settings.closes_at,
+    };
+    Ok(AttemptView {
+        attempt_id: attempt.id,
+        number: attempt.number,
+        questions: shown,
+        remaining: if attempt.submitted_at.is_some() { Duration::ZERO } else { clock.remaining(now) },
+        ends_at: clock.ends_at(),
+        submitted_at: attempt.submitted_at,
+        score: attempt.score.filter(|_| results_now),
+        prediction_question: contest.settings.prediction_question.clone(),
+    })
+}
+
+/// Starts an attempt, or resumes the one still running (a reload, a lost connection, another phone).
+/// Refused before the contest opens, after it closes, and when every allowed attempt is used.
+pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Result<AttemptView, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
+    let questions = tx.contest_questions(contest_id).await?;
+    let mut attempts = tx.attempts_of(entrant.id).await?;
+    close_overdue(&mut tx, &contest, &questions, &mut attempts, now).await?;
+    if let Some(running) = attempts.iter().find(|a| a.submitted_at.is_none()) {
+        let shown = view(&mut tx, &contest, &questions, running, now).await?;
+        tx.commit().await?;
+        return Ok(shown);
+    }
+    let settings = &contest.settings;
+    if now < settings.opens_at {
+        return Err(AppError::Conflict("contest_not_open"));
+    }
+    if now >= settings.closes_at {
+        tx.commit().await?;
+        return Err(AppError::Conflict("contest_closed"));
+    }
+    let used = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
+    if used >= settings.attempts_allowed {
+        tx.commit().await?;
+        return Err(AppError::Conflict("contest_attempts_used"));
+    }
+    let topics: Vec<&str> = questions.iter().map(|(_, q)| q.topic.as_str()).collect();
+    let items: Vec<AttemptItem> = {
+        let mut rng = rand::rng();
+        let drawn = settings.plan.draw(&topics, &mut rng).map_err(|err| AppError::Conflict(err.code()))?;
+        drawn
+            .into_iter()
+            .map(|item| {
+                let count = questions.get(item).map_or(0, |(_, q)| q.options.len());
+                let options =
+                    if settings.shuffle_options { shuffle_options(count, &mut rng) } else { (0..count).collect() };
+                AttemptItem { item, options }
+            })
+            .collect()
+    };
+    let ends_at = (now + settings.time_limit).min(settings.closes_at);
+    let attempt_id = match tx.insert_attempt(entrant.id, used + 1, &items, now, ends_at).await {
+        Ok(id) => id,
+        // Two tabs pressed "Bắt đầu" at once: the other one's attempt stands.
+        Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_attempt_running")),
+        Err(err) => return Err(internal(err)),
+    };
+    let attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
+    tx.commit().await?;
+    Ok(shown)
+}
+
+/// An attempt's page (also after submission, to show the result when the contest allows it).
+pub async fn attempt(
+    ctx: &Ctx,
+    contest_id: ContestId,
+    code: &str,
+    attempt_id: AttemptId,
+) -> Result<AttemptView, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
+    let questions = tx.contest_questions(contest_id).await?;
+    let mut attempts = tx.attempts_of(entrant.id).await?;
+    close_overdue(&mut tx, &contest, &questions, &mut attempts, now).await?;
+    let attempt = attempts.iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
+    let shown = view(&mut tx, &contest, &questions, attempt, now).await?;
+    tx.commit().await?;
+    Ok(shown)
+}
+
+/// Saves one answer, given as positions in the options as shown. The answer is committed before this returns,
+/// so an acknowledged answer is never lost. `seq` orders the page's answers: a replayed or late request is
+/// `Stale` and changes nothing.
+pub async fn answer(
+    ctx: &Ctx,
+    contest_id: ContestId,
+    code: &str,
+    attempt_id: AttemptId,
+    position: usize,
+    chosen: &[usize],
+    seq: i64,
+) -> Result<AnswerSaved, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
+    let attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    if attempt.submitted_at.is_some() {
+        return Err(AppError::Conflict("contest_attempt_submitted"));
+    }
+    if !attempt_clock(&contest.settings, &attempt).accepts(now) {
+        return Err(AppError::Conflict("contest_attempt_over"));
+    }
+    let item = attempt.items.get(position).ok_or_else(|| AppError::invalid("position", "contest_answer_position"))?;
+    let mut bank_indexes = Vec::with_capacity(chosen.len());
+    for &shown in chosen {
+        let index = item.options.get(shown).ok_or_else(|| AppError::invalid("chosen", "contest_answer_option"))?;
+        bank_indexes.push(*index);
+    }
+    bank_indexes.sort_unstable();
+    bank_indexes.dedup();
+    let saved = tx.save_answer(attempt_id, position, &bank_indexes, seq, now).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Submits an attempt (with the prediction, when the contest asks one). A second submit changes nothing and
+/// shows the same result; a submit after the end plus the grace is refused, the attempt having been closed as it stood.
+pub async fn submit(
+    ctx: &Ctx,
+    contest_id: ContestId,
+    code: &str,
+    attempt_id: AttemptId,
+    prediction: Option<u64>,
+) -> Result<AttemptView, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
+    let questions = tx.contest_questions(contest_id).await?;
+    let mut attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    if attempt.submitted_at.is_none() {
+        if !attempt_clock(&contest.settings, &attempt).accepts(now) {
+            let mut overdue = [attempt];
+            close_overdue(&mut tx, &contest, &questions, &mut overdue, now).await?;
+            tx.commit().await?;
+            return Err(AppError::Conflict("contest_attempt_over"));
+        }
+        let right = score(&mut tx, &questions, &attempt).await?;
+        let prediction = prediction.filter(|_| contest.settings.prediction_question.is_some());
+        tx.submit_attempt(attempt.id, right, prediction, now).await?;
+        attempt.submitted_at = Some(now);
+        attempt.score = Some(right);
+        attempt.prediction = prediction;
+    }
+    let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
+    tx.commit().await?;
+    Ok(shown)
+}
