@@ -352,6 +352,114 @@ async function coldLoad(browser, pathname) {
   return { requests: requests.size, bytes };
 }
 
+// --- Guides (issue #4) --------------------------------------------------------------------------------
+// The "done when" of the guides on a phone: search "khai sinh" without diacritics, open the guide, fetch a step's
+// audio (200 audio/ogg), switch to senior mode, download the whole set, go offline and read guides and senior mode.
+const GUIDE_MAX_BYTES = 30 * 1024;
+
+async function guidePages(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  for (const pathname of ['/guides', '/guides?q=khai+sinh', '/guides/dang-ky-khai-sinh', '/guides/dang-ky-khai-sinh/senior/1',
+    '/guides/zalo-goi-video/senior/4']) {
+    await checkPage(page, 'anonymous', pathname);
+  }
+  await context.close();
+  // A signed-in resident: the same pages inside the signed-in frame.
+  const resident = await browser.newContext(CONTEXT);
+  const signed = await resident.newPage();
+  await signed.goto(`${BASE}/login`, { waitUntil: 'load' });
+  await signed.fill('#phone', '0900000014');
+  await signed.fill('#password', PASSWORD);
+  await Promise.all([signed.waitForURL((url) => url.pathname !== '/login'), signed.click('form[action="/login"] button[type="submit"]')]);
+  for (const pathname of ['/guides/dang-ky-khai-sinh', '/guides/dang-ky-khai-sinh/senior/2']) {
+    await checkPage(signed, 'resident', pathname);
+  }
+  await resident.close();
+}
+
+// The cold load of a guide page without its pictures: bytes of every response that is not an image.
+async function guideColdLoad(browser, pathname) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const types = new Map();
+  let bytes = 0;
+  let pictures = 0;
+  cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.type));
+  cdp.on('Network.loadingFinished', (e) => {
+    if (types.get(e.requestId) === 'Image') pictures += e.encodedDataLength; else bytes += e.encodedDataLength;
+  });
+  await page.goto(BASE + pathname, { waitUntil: 'networkidle' });
+  await context.close();
+  console.log(`cold load ${pathname}: ${bytes} bytes before pictures (+ ${pictures} bytes of pictures)`);
+  check(`cold load ${pathname}: at most ${GUIDE_MAX_BYTES} bytes before pictures`, bytes <= GUIDE_MAX_BYTES, [`${bytes} bytes`]);
+}
+
+async function guidesOffline(browser) {
+  const context = await browser.newContext(CONTEXT);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${BASE}/guides`, { waitUntil: 'load' });
+    await page.fill('#q', 'khai sinh');
+    await Promise.all([page.waitForURL(/q=khai/), page.click('form.guide-search button[type="submit"]')]);
+    const first = await page.$eval('.guide-list a', (a) => a.getAttribute('href'));
+    check('guides: "khai sinh" finds the birth registration guide first', first === '/guides/dang-ky-khai-sinh', [`first: ${first}`]);
+    await Promise.all([page.waitForURL(/\/guides\/dang-ky-khai-sinh$/), page.click('.guide-list a')]);
+
+    // Listen: the step's audio is Ogg Opus the browser can play.
+    const audio = await page.evaluate(async () => {
+      const src = document.querySelector('.step audio').getAttribute('src');
+      const res = await fetch(src);
+      const body = await res.arrayBuffer();
+      return { src, status: res.status, type: res.headers.get('content-type'), size: body.byteLength,
+        playable: document.querySelector('.step audio').canPlayType('audio/ogg; codecs=opus') };
+    });
+    check('guides: a step\'s audio is 200 audio/ogg', audio.status === 200 && (audio.type || '').startsWith('audio/ogg') && audio.size > 1000,
+      [JSON.stringify(audio)]);
+    check('guides: the browser can play the audio', audio.playable !== '', [JSON.stringify(audio)]);
+
+    // Senior mode: one step per screen, large text, next and back.
+    await Promise.all([page.waitForURL(/senior\/1$/), page.click('a[href$="/senior/1"]')]);
+    const size = await page.$eval('.senior p', (p) => parseFloat(getComputedStyle(p).fontSize));
+    check('guides: senior mode text is at least 22 px', size >= 22, [`${size} px`]);
+    const button = await page.$eval('.senior-nav a', (a) => a.getBoundingClientRect().height);
+    check('guides: senior mode buttons are large', button >= 60, [`${button} px high`]);
+    await Promise.all([page.waitForURL(/senior\/2$/), page.click('.senior-nav a')]);
+
+    // Download the whole set for offline use.
+    await page.goto(`${BASE}/guides`, { waitUntil: 'load' });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.click('#guides-download');
+    const downloaded = await page.waitForSelector('#guides-download[data-downloaded="yes"]', { timeout: 60000 })
+      .then(() => true, () => false);
+    check('guides: the whole set is downloaded', downloaded, [await page.textContent('#guides-download-status')]);
+
+    // Offline: a guide never opened, its pictures, and senior mode.
+    await context.setOffline(true);
+    const offline = await page.goto(`${BASE}/guides/vneid-muc-2`, { waitUntil: 'load' }).catch((e) => e);
+    const title = await page.textContent('h1').catch(() => '');
+    check('guides offline: a downloaded guide opens', offline && offline.status && offline.status() === 200 && title.includes('VNeID'),
+      [String(offline && offline.status ? offline.status() : offline), title]);
+    const pictures = await page.$$eval('.step img', (imgs) => Promise.all(imgs.map((img) => {
+      img.loading = 'eager';
+      return img.decode().then(() => img.naturalWidth > 0, () => false);
+    })));
+    check('guides offline: its pictures show', pictures.length > 0 && pictures.every(Boolean), [JSON.stringify(pictures)]);
+    const senior = await page.goto(`${BASE}/guides/dang-ky-khai-sinh/senior/3`, { waitUntil: 'load' }).catch((e) => e);
+    const heading = await page.textContent('h1').catch(() => '');
+    check('guides offline: senior mode opens', senior && senior.status && senior.status() === 200 && heading.length > 0,
+      [String(senior && senior.status ? senior.status() : senior)]);
+    const list = await page.goto(`${BASE}/guides`, { waitUntil: 'load' }).catch((e) => e);
+    check('guides offline: the list opens', list && list.status && list.status() === 200, [String(list)]);
+    await context.setOffline(false);
+  } finally {
+    await context.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -374,6 +482,14 @@ try {
     } catch (err) {
       check(`${role}: runs to the end`, false, [err.stack || String(err)]);
     }
+  }
+  // guides
+  try {
+    await guideColdLoad(browser, '/guides/dang-ky-khai-sinh');
+    await guidePages(browser);
+    await guidesOffline(browser);
+  } catch (err) {
+    check('guides: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod clock;
 pub mod contests;
 pub mod demo;
+pub mod guides;
 pub mod password_hasher;
 pub mod places;
 pub mod privacy;
@@ -38,6 +39,10 @@ pub struct Ctx {
     pub session_policy: SessionPolicy,
     /// The communes this deployment serves, kept briefly in memory: every public page shows them.
     served_communes: Arc<places::ServedCommunesCache>,
+    /// The guides served, with their search index.
+    pub guides: Arc<guides::GuideLibrary>,
+    /// The Listen audio of the guides' steps.
+    pub guide_audio: Arc<guides::GuideAudio>,
 }
 
 impl Ctx {
@@ -49,7 +54,21 @@ impl Ctx {
             hasher: Arc::new(hasher),
             session_policy: SessionPolicy::default(),
             served_communes: Arc::default(),
+            guides: guides::GuideLibrary::embedded(),
+            guide_audio: Arc::new(guides::GuideAudio::disabled()),
         }
+    }
+
+    /// Serves these guides instead of the embedded starter set.
+    pub fn with_guides(mut self, library: Arc<guides::GuideLibrary>) -> Ctx {
+        self.guides = library;
+        self
+    }
+
+    /// Speaks the guides' steps with this audio.
+    pub fn with_guide_audio(mut self, audio: Arc<guides::GuideAudio>) -> Ctx {
+        self.guide_audio = audio;
+        self
     }
 
     fn now(&self) -> OffsetDateTime {

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod cccd;
 pub mod contests;
+pub mod guides;
 pub mod ids;
 pub mod person_name;
 pub mod phone;

@@ -21,6 +21,12 @@ const FILES: &[Asset] = &[
         bytes: include_bytes!("../static/field.js"),
     },
     Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../static/icon.svg") },
+    // guides
+    Asset {
+        name: "guides.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/guides.js"),
+    },
 ];
 
 /// The embedded files and their hashed URLs, computed once at start-up.

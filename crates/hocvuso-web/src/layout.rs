@@ -71,10 +71,12 @@ impl PageContext {
                 nav.push(("/users", t.nav_users));
                 nav.push(("/audit", t.nav_audit));
             }
+            nav.push(("/guides", t.guides_title));
             nav.push(("/account", t.account));
         } else {
             nav.push(("/help", t.help));
             nav.push(("/units", t.units));
+            nav.push(("/guides", t.guides_title));
         }
         let nav = nav
             .into_iter()

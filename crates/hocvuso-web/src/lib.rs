@@ -80,7 +80,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::ops::health))
         .route("/metrics", get(pages::ops::metrics))
         // pdf
-        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet));
+        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet))
+        // guides
+        .route("/guides", get(pages::guides::list_guides))
+        .route("/guides/offline.json", get(pages::guides::offline_list))
+        .route("/guides/{slug}", get(pages::guides::show_guide))
+        .route("/guides/{slug}/quiz", post(pages::guides::answer_quiz))
+        .route("/guides/{slug}/senior/{number}", get(pages::guides::show_senior_step))
+        .route("/guides/{slug}/pictures/{file}", get(pages::guides::show_picture))
+        .route("/guides/{slug}/steps/{number}/audio", get(pages::guides::step_audio))
+        .route("/guides-sw.js", get(pages::guides::service_worker));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -79,6 +79,12 @@ pub(crate) struct ServeArgs {
     /// Database connections (readers on SQLite).
     #[arg(long, env = "HOCVUSO_DB_CONNECTIONS", default_value_t = 8)]
     pub(crate) db_connections: u32,
+    /// Serve the guides of this folder (laid out like content/guides) instead of the ones built in.
+    #[arg(long, env = "HOCVUSO_GUIDES_DIR")]
+    pub(crate) guides_dir: Option<PathBuf>,
+    /// How many guide steps are read aloud at once (at start-up, and while someone waits for one).
+    #[arg(long, env = "HOCVUSO_AUDIO_JOBS", default_value_t = 1)]
+    pub(crate) audio_jobs: usize,
 }
 
 #[derive(Debug, Subcommand)]

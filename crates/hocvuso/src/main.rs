@@ -1,6 +1,7 @@
 //! The `hocvuso` command: the server and the operator's tools.
 
 mod config;
+mod guides;
 mod ops;
 mod serve;
 

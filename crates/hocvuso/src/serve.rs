@@ -24,6 +24,7 @@ pub(crate) async fn run(database: &DatabaseArgs, args: ServeArgs) -> anyhow::Res
         tracing::info!(versions = ?report.applied, "migrations applied");
     }
     let ctx = Ctx::new(store.clone(), clock, PasswordHasher::for_this_machine());
+    let ctx = crate::guides::wire(ctx, &database.data, &args).await?;
     if args.demo {
         crate::ops::load_demo(&ctx).await?;
     }

@@ -1,0 +1,339 @@
+//! Guides: the library loaded at start-up (embedded starter set, or a directory), its search index, quiz
+//! marking, the Listen audio of each step, and progress (finished guides, "taught this guide to this person").
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use hocvuso_domain::guides::{Guide, GuideError, QuizResult, check_svg, parse_guide, score_quiz, valid_picture_name};
+use hocvuso_search::{SearchDoc, SearchIndex};
+use hocvuso_speech::{AudioCache, SpeechError};
+use tokio::sync::Semaphore;
+
+use crate::AppError;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/guides_embedded.rs"));
+}
+
+/// The kind of guides in the search index.
+const KIND: &str = "guide";
+
+/// Every guide the server serves, their pictures and a search index over them. Immutable once built.
+pub struct GuideLibrary {
+    guides: Vec<Arc<Guide>>,
+    by_slug: HashMap<String, usize>,
+    pictures: HashMap<(String, String), Arc<[u8]>>,
+    index: SearchIndex,
+    problems: Vec<GuideError>,
+}
+
+impl std::fmt::Debug for GuideLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuideLibrary")
+            .field("guides", &self.guides.len())
+            .field("problems", &self.problems.len())
+            .finish()
+    }
+}
+
+/// A search result: the guide and a snippet of where the words matched.
+#[derive(Clone, Debug)]
+pub struct GuideHit {
+    /// The guide.
+    pub guide: Arc<Guide>,
+    /// Words around the match, if the body matched.
+    pub snippet: Option<String>,
+}
+
+impl GuideLibrary {
+    /// The starter guides compiled into the binary (built once per process).
+    pub fn embedded() -> Arc<GuideLibrary> {
+        static LIBRARY: OnceLock<Arc<GuideLibrary>> = OnceLock::new();
+        LIBRARY
+            .get_or_init(|| {
+                let files =
+                    embedded::EMBEDDED.iter().map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec())).collect();
+                Arc::new(GuideLibrary::from_files("content/guides", files))
+            })
+            .clone()
+    }
+
+    /// The guides of a directory laid out like `content/guides` (an operator's override).
+    pub fn from_dir(dir: &Path) -> std::io::Result<GuideLibrary> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if path.is_dir() {
+                for picture in std::fs::read_dir(&path)? {
+                    let picture = picture?;
+                    let file = picture.file_name().to_string_lossy().into_owned();
+                    if file.ends_with(".svg") {
+                        files.push((format!("{name}/{file}"), std::fs::read(picture.path())?));
+                    }
+                }
+            } else if name.ends_with(".md") && name != "README.md" {
+                files.push((name, std::fs::read(&path)?));
+            }
+        }
+        Ok(GuideLibrary::from_files(&dir.display().to_string(), files))
+    }
+
+    /// Builds the library from (path relative to the guides folder, bytes) pairs. A bad guide, or a guide with
+    /// a bad or missing picture, is left out and listed in [`GuideLibrary::problems`]; the others load.
+    pub fn from_files(root: &str, files: Vec<(String, Vec<u8>)>) -> GuideLibrary {
+        let known: Vec<&str> = hocvuso_domain::register::skills::DEFAULT_SKILLS.iter().map(|s| s.code).collect();
+        let mut svgs: HashMap<String, Vec<u8>> = HashMap::new();
+        let mut texts = Vec::new();
+        for (name, bytes) in files {
+            if name.ends_with(".md") {
+                texts.push((name, bytes));
+            } else {
+                svgs.insert(name, bytes);
+            }
+        }
+        texts.sort();
+        let mut guides = Vec::new();
+        let mut pictures = HashMap::new();
+        let mut problems = Vec::new();
+        'guides: for (name, bytes) in texts {
+            let path = format!("{root}/{name}");
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    problems.push(GuideError { path, line: 1, code: "guide_encoding", detail: "not UTF-8".to_owned() });
+                    continue;
+                }
+            };
+            let guide = match parse_guide(&path, &text, &known) {
+                Ok(guide) => guide,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            let mut own = Vec::new();
+            for step in &guide.steps {
+                let file = format!("{}/{}", guide.slug, step.picture);
+                let checked = match svgs.get(&file) {
+                    None => Err("missing".to_owned()),
+                    Some(svg) => check_svg(svg).map_err(|e| e.to_string()),
+                };
+                match checked {
+                    Ok(()) => own.push(((guide.slug.clone(), step.picture.clone()), svgs[&file].clone().into())),
+                    Err(detail) => {
+                        problems.push(GuideError {
+                            path: format!("{root}/{file}"),
+                            line: 1,
+                            code: "guide_picture",
+                            detail,
+                        });
+                        continue 'guides;
+                    }
+                }
+            }
+            pictures.extend(own);
+            guides.push(Arc::new(guide));
+        }
+        guides.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
+        let docs = guides.iter().map(|g| SearchDoc {
+            id: g.slug.clone(),
+            kind: KIND.to_owned(),
+            title: g.title.clone(),
+            body: g.search_body(),
+        });
+        // Building an in-memory index of a few dozen texts cannot fail short of a bug; start-up stops then.
+        #[allow(clippy::expect_used)]
+        let index = SearchIndex::build(docs).expect("build the guide search index");
+        let by_slug = guides.iter().enumerate().map(|(i, g)| (g.slug.clone(), i)).collect();
+        GuideLibrary { guides, by_slug, pictures, index, problems }
+    }
+
+    /// The guides, in their order.
+    pub fn list(&self) -> &[Arc<Guide>] {
+        &self.guides
+    }
+
+    /// The guide with this slug.
+    pub fn get(&self, slug: &str) -> Result<Arc<Guide>, AppError> {
+        self.by_slug.get(slug).map(|&i| self.guides[i].clone()).ok_or(AppError::NotFound)
+    }
+
+    /// A checked picture of a guide.
+    pub fn picture(&self, slug: &str, file: &str) -> Result<Arc<[u8]>, AppError> {
+        if !valid_picture_name(file) {
+            return Err(AppError::NotFound);
+        }
+        self.pictures.get(&(slug.to_owned(), file.to_owned())).cloned().ok_or(AppError::NotFound)
+    }
+
+    /// Files that were refused at load, with path and line.
+    pub fn problems(&self) -> &[GuideError] {
+        &self.problems
+    }
+
+    /// The guides matching `query`, best first.
+    pub fn search(&self, query: &str) -> Result<Vec<GuideHit>, AppError> {
+        let hits =
+            self.index.search(query, 50).map_err(|e| AppError::Internal(anyhow::anyhow!("guide search: {e}")))?;
+        Ok(hits
+            .into_iter()
+            .filter_map(|hit| {
+                let guide = self.get(&hit.id).ok()?;
+                Some(GuideHit { guide, snippet: hit.snippet.map(|s| s.text) })
+            })
+            .collect())
+    }
+
+    /// Every text the Listen buttons say, for generating audio ahead of time.
+    pub fn speech_texts(&self) -> Vec<String> {
+        self.guides.iter().flat_map(|g| g.steps.iter().map(|s| s.speech())).collect()
+    }
+}
+
+/// Marks a quiz of the guide `slug`.
+pub fn mark_quiz(
+    library: &GuideLibrary,
+    slug: &str,
+    answers: &[Option<usize>],
+) -> Result<(Arc<Guide>, QuizResult), AppError> {
+    let guide = library.get(slug)?;
+    let result = score_quiz(&guide.quiz, answers);
+    Ok((guide, result))
+}
+
+/// The Listen audio of the steps: the cache, and a bound on speech made while someone waits.
+pub struct GuideAudio {
+    cache: Option<AudioCache>,
+    on_demand: Semaphore,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for GuideAudio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuideAudio").field("available", &self.cache.is_some()).finish()
+    }
+}
+
+/// Why a step's audio cannot be given now.
+#[derive(Debug)]
+pub enum AudioRefusal {
+    /// No speech engine is installed or configured.
+    Unavailable,
+    /// The engine is busy with other requests; try again soon.
+    Busy,
+}
+
+/// A step's audio file.
+#[derive(Clone, Debug)]
+pub struct StepAudio {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Its MIME type.
+    pub mime: &'static str,
+}
+
+impl GuideAudio {
+    /// No audio at all (tests, or a server without espeak-ng): every request is refused as unavailable.
+    pub fn disabled() -> GuideAudio {
+        GuideAudio { cache: None, on_demand: Semaphore::new(0), dir: PathBuf::new() }
+    }
+
+    /// Audio from `cache` (in `dir`), speaking at most `jobs` texts at once on demand.
+    pub fn new(cache: AudioCache, dir: PathBuf, jobs: usize) -> GuideAudio {
+        GuideAudio { cache: Some(cache), on_demand: Semaphore::new(jobs.max(1)), dir }
+    }
+
+    /// The folder of the cache.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The audio cache, when speech is available.
+    pub fn cache(&self) -> Option<&AudioCache> {
+        self.cache.as_ref()
+    }
+
+    /// The audio of step `number` of `slug`: cached or recorded audio at once; otherwise speech generated now when
+    /// a slot is free.
+    pub async fn step_audio(
+        &self,
+        library: &GuideLibrary,
+        slug: &str,
+        number: usize,
+    ) -> Result<Result<StepAudio, AudioRefusal>, AppError> {
+        let guide = library.get(slug)?;
+        let step = guide.step(number).ok_or(AppError::NotFound)?;
+        let Some(cache) = &self.cache else { return Ok(Err(AudioRefusal::Unavailable)) };
+        let text = step.speech();
+        let found = cache.lookup(&text).await.map_err(speech_error)?;
+        let audio = match found {
+            Some(audio) => audio,
+            None => {
+                let Ok(_slot) = self.on_demand.try_acquire() else { return Ok(Err(AudioRefusal::Busy)) };
+                match cache.get_or_generate(&text).await {
+                    Ok(audio) => audio,
+                    Err(SpeechError::EngineUnavailable { .. }) => return Ok(Err(AudioRefusal::Unavailable)),
+                    Err(SpeechError::Timeout(_)) => return Ok(Err(AudioRefusal::Busy)),
+                    Err(e) => return Err(speech_error(e)),
+                }
+            }
+        };
+        Ok(Ok(StepAudio { path: audio.path, mime: audio.format.mime() }))
+    }
+}
+
+fn speech_error(e: SpeechError) -> AppError {
+    AppError::Internal(anyhow::anyhow!("step audio: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_library_holds_the_starter_set() {
+        let library = GuideLibrary::embedded();
+        assert!(library.problems().is_empty(), "{:?}", library.problems());
+        assert!(library.list().len() >= 24);
+        assert!(library.picture("dang-ky-khai-sinh", "1.svg").is_ok());
+        assert!(library.picture("dang-ky-khai-sinh", "../x.svg").is_err());
+    }
+
+    #[test]
+    fn a_bad_file_is_reported_and_the_others_load() {
+        let mut files: Vec<(String, Vec<u8>)> =
+            embedded::EMBEDDED.iter().map(|(n, b)| ((*n).to_owned(), b.to_vec())).collect();
+        files.push(("broken.md".to_owned(), b"+++\ntitle = \n+++\n".to_vec()));
+        for (name, bytes) in files.iter_mut() {
+            if name == "quet-ma-qr/2.svg" {
+                *bytes = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
+            }
+        }
+        let library = GuideLibrary::from_files("g", files);
+        let problems: Vec<String> = library.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("g/broken.md:2:")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("g/quet-ma-qr/2.svg")), "{problems:?}");
+        assert!(library.get("quet-ma-qr").is_err());
+        assert!(library.get("dang-ky-khai-sinh").is_ok());
+    }
+
+    #[test]
+    fn searches_find_the_right_guide_first() {
+        let library = GuideLibrary::embedded();
+        for (query, slug) in [
+            ("dang ky khai sinh", "dang-ky-khai-sinh"),
+            ("khai sinh", "dang-ky-khai-sinh"),
+            ("thanh toan tien dien", "thanh-toan-dien-nuoc-hoc-phi"),
+            ("goi video zalo", "zalo-goi-video"),
+            ("vneid muc 2", "vneid-muc-2"),
+            ("lua dao", "nhan-biet-lua-dao"),
+        ] {
+            let hits = library.search(query).unwrap();
+            assert_eq!(hits.first().map(|h| h.guide.slug.as_str()), Some(slug), "{query}");
+        }
+    }
+}

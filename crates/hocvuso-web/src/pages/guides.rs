@@ -1,0 +1,237 @@
+//! Guides: the list with search, a guide with its steps, pictures, Listen audio and quiz, senior mode (one step per
+//! screen), and the guides' service worker (`static/guides-sw.js`, scope `/guides`) that keeps them offline.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hocvuso_app::guides::{AudioRefusal, GuideHit};
+use hocvuso_domain::guides::{Guide, QuizResult};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::extract::{MaybeSignedIn, PlainForm};
+use crate::i18n::Lang;
+use crate::layout::PageContext;
+use crate::pages::render;
+
+/// The policy of a served picture: no script, no fetch, nothing but its own inline styles.
+const PICTURE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+#[derive(Template)]
+#[template(path = "guides.html")]
+struct GuidesPage {
+    ctx: PageContext,
+    guides_js: String,
+    query: String,
+    searched: bool,
+    hits: Vec<GuideHit>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SearchQuery {
+    q: Option<String>,
+}
+
+/// `GET /guides`: every guide, or those matching `?q=`.
+pub(crate) async fn list_guides(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeSignedIn(session): MaybeSignedIn,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
+    let library = &state.ctx.guides;
+    let text = query.q.unwrap_or_default();
+    let searched = !text.trim().is_empty();
+    let hits = if searched {
+        library.search(&text)?
+    } else {
+        library.list().iter().map(|guide| GuideHit { guide: guide.clone(), snippet: None }).collect()
+    };
+    render(&GuidesPage {
+        ctx: PageContext::new(&state, lang, session.as_ref(), "/guides"),
+        guides_js: state.assets.url("guides.js"),
+        query: text,
+        searched,
+        hits,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "guide.html")]
+struct GuidePage {
+    ctx: PageContext,
+    guides_js: String,
+    guide: Arc<Guide>,
+    result: Option<QuizResult>,
+}
+
+impl GuidePage {
+    fn chosen(&self, question: &usize, option: &usize) -> bool {
+        self.result.as_ref().and_then(|r| r.marks.get(*question)).is_some_and(|m| m.chosen == Some(*option))
+    }
+
+    fn mark(&self, question: &usize) -> Option<bool> {
+        self.result.as_ref().and_then(|r| r.marks.get(*question)).map(|m| m.correct)
+    }
+}
+
+/// `GET /guides/{slug}`: the whole guide.
+pub(crate) async fn show_guide(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeSignedIn(session): MaybeSignedIn,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let guide = state.ctx.guides.get(&slug)?;
+    let path = format!("/guides/{}", guide.slug);
+    render(&GuidePage {
+        ctx: PageContext::new(&state, lang, session.as_ref(), &path),
+        guides_js: state.assets.url("guides.js"),
+        guide,
+        result: None,
+    })
+}
+
+/// `POST /guides/{slug}/quiz`: marks the quiz and shows the guide again with the score and explanations.
+/// Nothing is stored; anyone may answer.
+pub(crate) async fn answer_quiz(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeSignedIn(session): MaybeSignedIn,
+    Path(slug): Path<String>,
+    PlainForm(form): PlainForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let guide = state.ctx.guides.get(&slug)?;
+    let mut answers = vec![None; guide.quiz.len()];
+    for (name, value) in form {
+        let index = name.strip_prefix('q').and_then(|n| n.parse::<usize>().ok());
+        if let (Some(index), Ok(value)) = (index, value.parse::<usize>())
+            && let Some(slot) = answers.get_mut(index)
+        {
+            *slot = Some(value);
+        }
+    }
+    let (guide, result) = hocvuso_app::guides::mark_quiz(&state.ctx.guides, &guide.slug, &answers)?;
+    let path = format!("/guides/{}", guide.slug);
+    render(&GuidePage {
+        ctx: PageContext::new(&state, lang, session.as_ref(), &path),
+        guides_js: state.assets.url("guides.js"),
+        guide,
+        result: Some(result),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "guide_senior.html")]
+struct SeniorPage {
+    ctx: PageContext,
+    guides_js: String,
+    guide: Arc<Guide>,
+    number: usize,
+}
+
+impl SeniorPage {
+    fn step(&self) -> &hocvuso_domain::guides::Step {
+        &self.guide.steps[self.number - 1]
+    }
+}
+
+/// `GET /guides/{slug}/senior/{n}`: one step per screen, large text and buttons, its audio ready to play.
+pub(crate) async fn show_senior_step(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeSignedIn(session): MaybeSignedIn,
+    Path((slug, number)): Path<(String, usize)>,
+) -> Result<Response, WebError> {
+    let guide = state.ctx.guides.get(&slug)?;
+    if guide.step(number).is_none() {
+        return Err(WebError(hocvuso_app::AppError::NotFound));
+    }
+    let path = format!("/guides/{}/senior/{number}", guide.slug);
+    render(&SeniorPage {
+        ctx: PageContext::new(&state, lang, session.as_ref(), &path),
+        guides_js: state.assets.url("guides.js"),
+        guide,
+        number,
+    })
+}
+
+/// `GET /guides/{slug}/pictures/{file}`: a checked SVG, with a policy that lets it run nothing and load nothing.
+pub(crate) async fn show_picture(
+    State(state): State<AppState>,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let bytes = state.ctx.guides.picture(&slug, &file)?;
+    let mut response = bytes.to_vec().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PICTURE_CSP));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    Ok(response)
+}
+
+/// `GET /guides/{slug}/steps/{n}/audio`: the step read aloud (Ogg Opus, or a staff recording); 503 with a
+/// Vietnamese message when no speech engine is installed or it is busy.
+pub(crate) async fn step_audio(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path((slug, number)): Path<(String, usize)>,
+) -> Result<Response, WebError> {
+    let audio = state.ctx.guide_audio.step_audio(&state.ctx.guides, &slug, number).await?;
+    let t = lang.texts();
+    let (message, retry) = match audio {
+        Ok(audio) => {
+            let bytes = tokio::fs::read(&audio.path)
+                .await
+                .map_err(|e| WebError(hocvuso_app::AppError::Internal(anyhow::Error::new(e).context("read audio"))))?;
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(audio.mime));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+            return Ok(response);
+        }
+        Err(AudioRefusal::Unavailable) => (t.guides_audio_unavailable, "3600"),
+        Err(AudioRefusal::Busy) => (t.guides_audio_busy, "10"),
+    };
+    Ok((
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
+            (header::RETRY_AFTER, HeaderValue::from_static(retry)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        message,
+    )
+        .into_response())
+}
+
+/// `GET /guides/offline.json`: every address the download button keeps (pages, senior steps, pictures).
+pub(crate) async fn offline_list(State(state): State<AppState>) -> Response {
+    let mut urls = vec!["/guides".to_owned()];
+    for guide in state.ctx.guides.list() {
+        urls.push(format!("/guides/{}", guide.slug));
+        for step in &guide.steps {
+            urls.push(format!("/guides/{}/senior/{}", guide.slug, step.number));
+            urls.push(format!("/guides/{}/pictures/{}", guide.slug, step.picture));
+        }
+    }
+    let assets: Vec<String> =
+        ["app.css", "app.js", "guides.js", "icon.svg"].iter().map(|name| state.assets.url(name)).collect();
+    axum::Json(serde_json::json!({ "pages": urls, "assets": assets })).into_response()
+}
+
+/// `GET /guides-sw.js`: the guides' service worker (scope `/guides`), never cached by the HTTP cache.
+pub(crate) async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        include_str!("../../static/guides-sw.js"),
+    )
+        .into_response()
+}

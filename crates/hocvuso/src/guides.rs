@@ -1,0 +1,69 @@
+//! Start-up of the guides: which library to serve (built in, or `--guides-dir`), the audio cache in
+//! `<data>/audio`, and speaking every step in the background with bounded jobs, progress in the logs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use hocvuso_app::Ctx;
+use hocvuso_app::guides::{GuideAudio, GuideLibrary};
+use hocvuso_speech::{AudioCache, EspeakEngine, SpeechEngine, Voice};
+
+use crate::config::ServeArgs;
+
+/// Adds the guide library and audio to `ctx`, and starts generating the audio that is missing.
+pub(crate) async fn wire(ctx: Ctx, data: &Path, args: &ServeArgs) -> anyhow::Result<Ctx> {
+    let library = match &args.guides_dir {
+        Some(dir) => Arc::new(
+            GuideLibrary::from_dir(dir).with_context(|| format!("could not read the guides in {}", dir.display()))?,
+        ),
+        None => GuideLibrary::embedded(),
+    };
+    for problem in library.problems() {
+        // Paths and line numbers of our own content files: no personal data.
+        tracing::warn!(path = %problem.path, line = problem.line, code = problem.code, detail = %problem.detail, "guide refused");
+    }
+    tracing::info!(guides = library.list().len(), refused = library.problems().len(), "guides loaded");
+    let jobs = args.audio_jobs.clamp(1, 8);
+    let engine: Arc<dyn SpeechEngine> = Arc::new(EspeakEngine::new().with_max_jobs(jobs));
+    let audio = match engine.check() {
+        Err(e) => {
+            tracing::warn!(error = %e, "no speech engine: the Listen buttons answer 503");
+            GuideAudio::disabled()
+        }
+        Ok(()) => {
+            let dir = data.join("audio");
+            let cache = AudioCache::open(&dir, engine, Voice::vietnamese())
+                .await
+                .with_context(|| format!("could not open the audio cache in {}", dir.display()))?;
+            GuideAudio::new(cache, dir, jobs)
+        }
+    };
+    let audio = Arc::new(audio);
+    if audio.cache().is_some() {
+        let texts = library.speech_texts();
+        let background = audio.clone();
+        tokio::spawn(async move {
+            let Some(cache) = background.cache() else { return };
+            let mut last_logged = 0;
+            let report = cache
+                .generate_all(&texts, jobs, |progress| {
+                    if progress.done == progress.total || progress.done >= last_logged + 25 {
+                        last_logged = progress.done;
+                        tracing::info!(
+                            done = progress.done,
+                            total = progress.total,
+                            generated = progress.generated,
+                            failed = progress.failed,
+                            "guide audio"
+                        );
+                    }
+                })
+                .await;
+            for (index, error) in report.failures.iter().take(5) {
+                tracing::warn!(step = index, error = %error, "guide audio failed");
+            }
+        });
+    }
+    Ok(ctx.with_guides(library).with_guide_audio(audio))
+}
