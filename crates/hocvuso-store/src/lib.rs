@@ -9,6 +9,7 @@
 
 mod accounts;
 mod backup;
+mod guides;
 mod migrate;
 mod places;
 mod privacy;

@@ -54,6 +54,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // guides
+    Migration {
+        version: 8,
+        name: "guides",
+        portable: include_str!("../migrations/0008_guides.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");
