@@ -10,7 +10,13 @@ use hocvuso_search::{SearchDoc, SearchIndex};
 use hocvuso_speech::{AudioCache, SpeechError};
 use tokio::sync::Semaphore;
 
-use crate::AppError;
+use hocvuso_domain::accounts::Actor;
+use hocvuso_domain::guides::GuideTaught;
+use hocvuso_domain::ids::ResidentId;
+use hocvuso_domain::privacy::{AuditAction, NewAuditEvent};
+
+use crate::register::skills::live_resident;
+use crate::{AppError, Ctx};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/guides_embedded.rs"));
@@ -287,6 +293,54 @@ impl GuideAudio {
 
 fn speech_error(e: SpeechError) -> AppError {
     AppError::Internal(anyhow::anyhow!("step audio: {e}"))
+}
+
+/// Records that the signed-in user finished the guide `slug` (finishing it twice keeps the first date).
+pub async fn finish_guide(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<(), AppError> {
+    let guide = ctx.guides.get(slug)?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    tx.insert_guide_progress(actor.user_id, &guide.slug, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The slugs of the guides the signed-in user finished, oldest first.
+pub async fn finished_guides(ctx: &Ctx, actor: &Actor) -> Result<Vec<String>, AppError> {
+    let mut tx = ctx.store.read().await?;
+    Ok(tx.list_guide_progress(actor.user_id).await?.into_iter().map(|(slug, _)| slug).collect())
+}
+
+/// Records "taught this guide to this person" for a resident in the actor's scope, with its audit entry: evidence
+/// in the register, shown on the resident's page and included in their export.
+pub async fn record_guide_taught(
+    ctx: &Ctx,
+    actor: &Actor,
+    resident_id: ResidentId,
+    slug: &str,
+) -> Result<i64, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let guide = ctx.guides.get(slug).map_err(|_| AppError::invalid("guide", "guide_unknown"))?;
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let resident = live_resident(tx.resident_by_id(scope, resident_id).await?)?;
+    let id = tx.insert_guide_taught(resident.commune_id, resident.id, &guide.slug, actor.user_id, now).await?;
+    tx.append_audit(
+        &NewAuditEvent::about_resident(actor.user_id, resident.commune_id, AuditAction::Update, resident.id)
+            .with_detail(format!("guide taught: {}", guide.slug)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The guides taught to a resident in the actor's scope, newest first (the page that shows them audits the view).
+pub async fn guides_taught(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) -> Result<Vec<GuideTaught>, AppError> {
+    let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
+    let mut tx = ctx.store.read().await?;
+    tx.resident_by_id(scope, resident_id).await?.ok_or(AppError::NotFound)?;
+    Ok(tx.list_guides_taught(resident_id).await?)
 }
 
 #[cfg(test)]

@@ -84,6 +84,8 @@ pub struct PersonExport {
     pub consents: Vec<Consent>,
     /// Who viewed, exported or changed the record, and when.
     pub access_log: Vec<AuditEvent>,
+    /// Guides a volunteer or staff taught this person.
+    pub guides_taught: Vec<hocvuso_domain::guides::GuideTaught>,
 }
 
 /// Exports one person's data (the right of access). The export itself is audited.
@@ -100,8 +102,16 @@ pub async fn export_person(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) ->
     .await?;
     let consents = tx.list_consents(resident.id).await?;
     let access_log = tx.list_audit_of_subject(AuditSubject::Resident, resident.id.0).await?;
+    let guides_taught = tx.list_guides_taught(resident.id).await?;
     tx.commit().await?;
-    Ok(PersonExport { format: "hocvuso.person-export.v1", exported_at: now, resident, consents, access_log })
+    Ok(PersonExport {
+        format: "hocvuso.person-export.v1",
+        exported_at: now,
+        resident,
+        consents,
+        access_log,
+        guides_taught,
+    })
 }
 
 /// Erases a person's identifying data (name, phone, CCCD); birth year, gender and household stay for statistics.

@@ -560,6 +560,22 @@ pub fn score_quiz(quiz: &[QuizQuestion], answers: &[Option<usize>]) -> QuizResul
     QuizResult { score: marks.iter().filter(|m| m.correct).count(), total: quiz.len(), marks }
 }
 
+/// "Taught this guide to this person": evidence in the register, written by a volunteer or staff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GuideTaught {
+    /// Its id.
+    pub id: i64,
+    /// The person taught.
+    pub resident_id: crate::ids::ResidentId,
+    /// The guide.
+    pub guide_slug: String,
+    /// Who taught it.
+    pub taught_by: crate::ids::UserId,
+    /// When it was recorded.
+    #[serde(with = "time::serde::rfc3339")]
+    pub taught_at: time::OffsetDateTime,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

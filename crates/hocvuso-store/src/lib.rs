@@ -10,6 +10,7 @@
 mod accounts;
 mod backup;
 mod contests;
+mod guides;
 mod migrate;
 mod places;
 mod privacy;

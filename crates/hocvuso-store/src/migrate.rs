@@ -54,6 +54,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // guides
+    Migration {
+        version: 8,
+        name: "guides",
+        portable: include_str!("../migrations/0008_guides.sql"),
+        sqlite: "",
+        postgres: "",
+    },
     // Contests.
     Migration {
         version: 10,

@@ -350,6 +350,11 @@ pub struct Texts {
     pub guides_done_saved: &'static str,
     pub guides_finished: &'static str,
     pub guides_step_of: &'static str,
+    pub guides_taught_title: &'static str,
+    pub guides_taught_none: &'static str,
+    pub guides_taught_label: &'static str,
+    pub guides_taught_record: &'static str,
+    pub guides_sign_in_to_save: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -660,6 +665,11 @@ pub static VI: Texts = Texts {
     guides_done_saved: "Đã ghi lại: bạn đã học xong bài này.",
     guides_finished: "Đã học xong",
     guides_step_of: "trên",
+    guides_taught_title: "Bài hướng dẫn đã được chỉ",
+    guides_taught_none: "Chưa ghi nhận bài hướng dẫn nào.",
+    guides_taught_label: "Đã chỉ cho người này bài",
+    guides_taught_record: "Ghi nhận đã chỉ bài này",
+    guides_sign_in_to_save: "Đăng nhập để lưu lại bài đã học xong.",
 };
 
 /// English, the second locale.
@@ -970,6 +980,11 @@ pub static EN: Texts = Texts {
     guides_done_saved: "Saved: you have finished this guide.",
     guides_finished: "Finished",
     guides_step_of: "of",
+    guides_taught_title: "Guides taught",
+    guides_taught_none: "No guide recorded yet.",
+    guides_taught_label: "Taught this person the guide",
+    guides_taught_record: "Record the guide as taught",
+    guides_sign_in_to_save: "Sign in to keep the guides you finished.",
 };
 
 impl Texts {
@@ -1336,6 +1351,9 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         }
         "contest_answer_option" => {
             ("Phương án đã chọn không có trong câu hỏi.", "The chosen option is not part of the question.")
+        // guides
+        "guide_unknown" => {
+            ("Vui lòng chọn một bài hướng dẫn có trong danh sách.", "Please choose a guide from the list.")
         }
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
@@ -1447,6 +1465,8 @@ mod tests {
         "contest_attempt_submitted",
         "contest_answer_position",
         "contest_answer_option",
+        // guides
+        "guide_unknown",
     ];
 
     #[test]

@@ -89,7 +89,10 @@ pub fn router(state: AppState) -> Router {
         .route("/guides/{slug}/senior/{number}", get(pages::guides::show_senior_step))
         .route("/guides/{slug}/pictures/{file}", get(pages::guides::show_picture))
         .route("/guides/{slug}/steps/{number}/audio", get(pages::guides::step_audio))
-        .route("/guides-sw.js", get(pages::guides::service_worker));
+        .route("/guides-sw.js", get(pages::guides::service_worker))
+        .route("/guides/me.json", get(pages::guides::my_progress))
+        .route("/guides/{slug}/done", post(pages::guides::finish_guide))
+        .route("/residents/{resident_id}/guides-taught", post(pages::guides::record_guide_taught));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

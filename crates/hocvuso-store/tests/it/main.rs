@@ -6,6 +6,7 @@
 mod accounts;
 mod contests;
 mod field;
+mod guides;
 mod places;
 mod privacy;
 mod register;

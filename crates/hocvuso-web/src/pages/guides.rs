@@ -6,14 +6,15 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use hocvuso_app::guides::{AudioRefusal, GuideHit};
 use hocvuso_domain::guides::{Guide, QuizResult};
+use hocvuso_domain::ids::ResidentId;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::{MaybeSignedIn, PlainForm};
+use crate::extract::{CsrfForm, MaybeSignedIn, PlainForm};
 use crate::i18n::Lang;
 use crate::layout::PageContext;
 use crate::pages::render;
@@ -29,6 +30,13 @@ struct GuidesPage {
     query: String,
     searched: bool,
     hits: Vec<GuideHit>,
+    finished: Vec<String>,
+}
+
+impl GuidesPage {
+    fn is_finished(&self, slug: &str) -> bool {
+        self.finished.iter().any(|s| s == slug)
+    }
 }
 
 #[derive(Deserialize)]
@@ -44,6 +52,10 @@ pub(crate) async fn list_guides(
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     let library = &state.ctx.guides;
+    let finished = match &session {
+        Some(session) => hocvuso_app::guides::finished_guides(&state.ctx, &session.actor()).await?,
+        None => Vec::new(),
+    };
     let text = query.q.unwrap_or_default();
     let searched = !text.trim().is_empty();
     let hits = if searched {
@@ -57,6 +69,7 @@ pub(crate) async fn list_guides(
         query: text,
         searched,
         hits,
+        finished,
     })
 }
 
@@ -67,6 +80,7 @@ struct GuidePage {
     guides_js: String,
     guide: Arc<Guide>,
     result: Option<QuizResult>,
+    done: bool,
 }
 
 impl GuidePage {
@@ -79,12 +93,18 @@ impl GuidePage {
     }
 }
 
+#[derive(Deserialize)]
+pub(crate) struct DoneQuery {
+    done: Option<String>,
+}
+
 /// `GET /guides/{slug}`: the whole guide.
 pub(crate) async fn show_guide(
     State(state): State<AppState>,
     lang: Lang,
     MaybeSignedIn(session): MaybeSignedIn,
     Path(slug): Path<String>,
+    Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let guide = state.ctx.guides.get(&slug)?;
     let path = format!("/guides/{}", guide.slug);
@@ -93,6 +113,7 @@ pub(crate) async fn show_guide(
         guides_js: state.assets.url("guides.js"),
         guide,
         result: None,
+        done: query.done.is_some(),
     })
 }
 
@@ -122,6 +143,7 @@ pub(crate) async fn answer_quiz(
         guides_js: state.assets.url("guides.js"),
         guide,
         result: Some(result),
+        done: false,
     })
 }
 
@@ -234,4 +256,43 @@ pub(crate) async fn service_worker() -> Response {
         include_str!("../../static/guides-sw.js"),
     )
         .into_response()
+}
+
+/// `POST /guides/{slug}/done`: a signed-in person finished the guide; back to it with a confirmation.
+pub(crate) async fn finish_guide(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    CsrfForm(session, _form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    hocvuso_app::guides::finish_guide(&state.ctx, &session.actor(), &slug).await?;
+    Ok(Redirect::to(&format!("/guides/{slug}?done=1#guide-done-status")).into_response())
+}
+
+/// `GET /guides/me.json`: the guides the signed-in person finished (`signed_in: false` for anyone else, whose
+/// progress lives on the device).
+pub(crate) async fn my_progress(
+    State(state): State<AppState>,
+    MaybeSignedIn(session): MaybeSignedIn,
+) -> Result<Response, WebError> {
+    let Some(session) = session else {
+        return Ok(axum::Json(serde_json::json!({ "signed_in": false, "finished": [] })).into_response());
+    };
+    let finished = hocvuso_app::guides::finished_guides(&state.ctx, &session.actor()).await?;
+    Ok(axum::Json(serde_json::json!({ "signed_in": true, "finished": finished })).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TaughtForm {
+    guide: String,
+}
+
+/// `POST /residents/{resident_id}/guides-taught`: a volunteer or staff records "taught this guide to this person".
+pub(crate) async fn record_guide_taught(
+    State(state): State<AppState>,
+    Path(resident_id): Path<i64>,
+    CsrfForm(session, form): CsrfForm<TaughtForm>,
+) -> Result<Response, WebError> {
+    hocvuso_app::guides::record_guide_taught(&state.ctx, &session.actor(), ResidentId(resident_id), &form.guide)
+        .await?;
+    Ok(Redirect::to(&format!("/residents/{resident_id}?saved=1")).into_response())
 }

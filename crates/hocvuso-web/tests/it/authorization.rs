@@ -104,6 +104,8 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("GET", "/field"),
     ("GET", "/field/households/{household_id}"),
     ("POST", "/field/records"),
+    // guides
+    ("POST", "/residents/{resident_id}/guides-taught"),
 ];
 
 async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
@@ -128,6 +130,8 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     );
     let n_visits = tx.list_visits(commune, resident.household_id).await.unwrap().len();
     assert_eq!(n_visits, target.n_visits, "{}: {who} recorded a visit in another commune", app.label);
+    let taught = tx.list_guides_taught(resident.id).await.unwrap();
+    assert!(taught.is_empty(), "{}: {who} recorded a guide taught in another commune", app.label);
     let skills = tx.list_skills(commune).await.unwrap();
     assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
 }
@@ -172,6 +176,8 @@ async fn check(
                 ("outcome", "helped"),
             ];
             app.post_form(&path, Some(browser), &fields).await
+        } else if path.ends_with("/guides-taught") {
+            app.post_form(&path, Some(browser), &[("guide", "quet-ma-qr")]).await
         } else {
             app.post_form(&path, Some(browser), &[("confirm", "yes"), ("purpose", "contact"), ("method", "verbal")])
                 .await

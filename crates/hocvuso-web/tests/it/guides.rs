@@ -191,3 +191,62 @@ async fn the_offline_list_and_service_worker_are_served() {
     assert!(sw.body.contains("hv-guides-1"));
     assert_eq!(sw.headers.get("cache-control").unwrap(), "no-cache");
 }
+
+#[tokio::test]
+async fn a_volunteer_records_a_guide_taught_shown_audited_and_exported() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(crate::demo::STAFF_A).await;
+        let list = app.get("/residents", Some(&staff)).await;
+        let id: String = list
+            .body
+            .split("href=\"/residents/")
+            .skip(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+            .find(|id| !id.is_empty())
+            .unwrap();
+        let page = app.get(&format!("/residents/{id}"), Some(&staff)).await;
+        assert!(page.body.contains("Chưa ghi nhận bài hướng dẫn nào."), "{}", app.label);
+        let unknown =
+            app.post_form(&format!("/residents/{id}/guides-taught"), Some(&staff), &[("guide", "no-such")]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", app.label);
+        assert!(unknown.body.contains("Vui lòng chọn một bài hướng dẫn có trong danh sách."));
+        let saved =
+            app.post_form(&format!("/residents/{id}/guides-taught"), Some(&staff), &[("guide", "quet-ma-qr")]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let page = app.get(&format!("/residents/{id}"), Some(&staff)).await;
+        assert!(page.body.contains(": Quét mã QR"), "{}", app.label);
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let audit = tx
+            .list_audit_of_subject(hocvuso_domain::privacy::AuditSubject::Resident, id.parse().unwrap())
+            .await
+            .unwrap();
+        assert!(audit.iter().any(|e| e.detail == "guide taught: quet-ma-qr"), "{}", app.label);
+        drop(tx);
+        let admin = app.sign_in(crate::demo::ADMIN_A).await;
+        let export = app.get(&format!("/residents/{id}/export"), Some(&admin)).await;
+        assert!(export.body.contains("\"guide_slug\": \"quet-ma-qr\""), "{}: {}", app.label, export.status);
+    }
+}
+
+#[tokio::test]
+async fn a_signed_in_resident_keeps_finished_guides() {
+    for app in TestApp::all().await {
+        let anonymous = app.get("/guides/me.json", None).await.json();
+        assert_eq!(anonymous["signed_in"], false);
+        let resident = app.sign_in(crate::demo::RESIDENT_A).await;
+        let page = app.get("/guides/zalo-ket-ban", Some(&resident)).await;
+        assert!(page.body.contains("action=\"/guides/zalo-ket-ban/done\""), "{}", app.label);
+        let done = app.post_form("/guides/zalo-ket-ban/done", Some(&resident), &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", app.label);
+        assert!(done.location().starts_with("/guides/zalo-ket-ban?done=1"));
+        let again = app.post_form("/guides/zalo-ket-ban/done", Some(&resident), &[]).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.post_form("/guides/no-such/done", Some(&resident), &[]).await.status, StatusCode::NOT_FOUND);
+        let me = app.get("/guides/me.json", Some(&resident)).await.json();
+        assert_eq!(me["finished"], serde_json::json!(["zalo-ket-ban"]), "{}", app.label);
+        let list = app.get("/guides", Some(&resident)).await;
+        assert!(list.body.contains("<li data-slug=\"zalo-ket-ban\" class=\"done\">"), "{}", app.label);
+        let anonymous_done = app.post_form("/guides/zalo-ket-ban/done", None, &[]).await;
+        assert!(!anonymous_done.status.is_success());
+    }
+}

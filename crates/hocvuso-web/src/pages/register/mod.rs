@@ -134,6 +134,9 @@ struct ResidentPage {
     smartphone_options: Vec<(&'static str, &'static str, bool)>,
     can_add_member: bool,
     household_id: i64,
+    // guides
+    guides_taught: Vec<String>,
+    guide_options: Vec<(String, String)>,
 }
 
 struct Confirmation {
@@ -199,6 +202,7 @@ pub(crate) async fn show_resident(
     let skills = hocvuso_app::register::skills::resident_skills(&state.ctx, &actor, resident.id).await?;
     let visits = hocvuso_app::register::visits::household_visits(&state.ctx, &actor, resident.id).await?;
     let groups = hocvuso_app::register::visits::resident_groups(&state.ctx, &actor, resident.id).await?;
+    let taught = hocvuso_app::guides::guides_taught(&state.ctx, &actor, resident.id).await?;
     let format = |at: time::OffsetDateTime| hocvuso_domain::calendar::format_datetime_vn(at);
     let active = |skill_id| skills.sign_offs.iter().find(|s| s.skill_id == skill_id && s.revoked_at.is_none());
     let skill_rows = skills
@@ -273,6 +277,14 @@ pub(crate) async fn show_resident(
         can_confirm_vneid: !matches!(actor.role, Role::Volunteer),
         can_add_member: !matches!(actor.role, Role::Volunteer),
         household_id: resident.household_id.0,
+        guides_taught: taught
+            .iter()
+            .map(|g| {
+                let title = state.ctx.guides.get(&g.guide_slug).map(|guide| guide.title.clone());
+                format!("{}: {}", format(g.taught_at), title.unwrap_or_else(|_| g.guide_slug.clone()))
+            })
+            .collect(),
+        guide_options: state.ctx.guides.list().iter().map(|g| (g.slug.clone(), g.title.clone())).collect(),
         visits: visits
             .iter()
             .map(|v| {
