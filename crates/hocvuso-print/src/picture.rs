@@ -232,7 +232,7 @@ impl SvgWriter<'_> {
 
     /// Checks one attribute; returns the value to write (an embedded image comes back re-encoded).
     fn attribute_value(&mut self, element: &str, name: &str, value: &str) -> Result<String, PictureError> {
-        if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+        if name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
             return Err(PictureError::SvgScript(format!("{name}=")));
         }
         let folded: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
@@ -409,7 +409,7 @@ pub struct Picture {
 
 /// Re-encodes an uploaded PNG, JPEG or WebP: header checked before decoding, upright, shrunk, written anew.
 ///
-/// CPU-bound (a 12 MP photo takes a fraction of a second in release): call it off the async runtime.
+/// CPU-bound (decoding, resizing and encoding a whole photo): call it off the async runtime.
 pub fn reencode_raster(bytes: &[u8], limits: &RasterLimits) -> Result<Picture, PictureError> {
     if bytes.len() > limits.max_bytes {
         return Err(PictureError::TooLarge { size: bytes.len(), limit: limits.max_bytes });
@@ -440,9 +440,13 @@ pub fn reencode_raster(bytes: &[u8], limits: &RasterLimits) -> Result<Picture, P
     decoder_limits.max_image_height = Some(limits.max_side);
     decoder_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(64 * 1024 * 1024));
     reader.limits(decoder_limits);
-    let mut decoder = reader.into_decoder().map_err(malformed)?;
-    let orientation = decoder.orientation().map_err(malformed)?;
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(malformed)?;
+    let refused = |err: image::ImageError| match err {
+        image::ImageError::Limits(_) => PictureError::TooManyPixels { width, height },
+        other => malformed(other),
+    };
+    let mut decoder = reader.into_decoder().map_err(refused)?;
+    let orientation = decoder.orientation().map_err(refused)?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(refused)?;
     picture.apply_orientation(orientation);
     if picture.width() > limits.max_width || picture.height() > limits.max_height {
         picture = picture.resize(limits.max_width, limits.max_height, image::imageops::FilterType::Triangle);

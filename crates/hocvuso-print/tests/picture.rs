@@ -150,6 +150,10 @@ fn large_malformed_and_non_svg_files_are_refused() {
     assert_eq!(svg_code("<html><body/></html>"), "picture_unsupported");
     assert_eq!(svg_code("<svg><rect/></svg>"), "picture_unsupported", "no SVG namespace");
     assert_eq!(clean_svg(&[0xff, 0xfe, 0x00], &SvgLimits::default()).unwrap_err().code(), "picture_malformed");
+    // Names that are not ASCII are no trouble (a byte-sliced check would panic on them).
+    let accented = svg(r#"<rect width="9" height="9" ơn="1" ôn:x="2" xmlns:ôn="urn:x"/>"#);
+    let cleaned = String::from_utf8(clean_svg(accented.as_bytes(), &SvgLimits::default()).unwrap()).unwrap();
+    assert!(cleaned.contains(r#"ơn="1""#) && !cleaned.contains("urn:x"), "{cleaned}");
 }
 
 #[test]
