@@ -5,6 +5,7 @@
 //! [`pdf`] (e.g. [`pdf::visit_sheet::VisitSheet`]) and ask for bytes.
 
 pub mod pdf;
+pub mod picture;
 pub mod sheet;
 
 /// Everything rendering can fail with.
@@ -16,4 +17,7 @@ pub enum PrintError {
     /// typst refused the template, the data or a file (a bug of ours: templates are compiled in).
     #[error("pdf: {0}")]
     Pdf(String),
+    /// A picture handed to a document was refused (see [`picture::clean_svg`]).
+    #[error("picture: {0}")]
+    Picture(#[from] picture::PictureError),
 }

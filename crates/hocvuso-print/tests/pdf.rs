@@ -143,7 +143,8 @@ fn a_qr_code_is_an_svg_a_template_can_place() {
     let data = serde_json::json!({ "caption": "Quét để xem hướng dẫn" });
     let template = "#import \"/base.typ\": *\n#show: doc.with(paper: \"a5\")\n#let data = json(\"/data.json\")\n\
                     #image(\"/qr.svg\", width: 3cm)\n#data.caption";
-    let pdf = render_pdf(&Document { template, data: &data, files: vec![("/qr.svg", svg)], date: DATE }).unwrap();
+    let pdf =
+        render_pdf(&Document { template, data: &data, files: vec![("/qr.svg".into(), svg)], date: DATE }).unwrap();
     let Some(text) = pdf_text(&pdf) else { return };
     assert!(text.contains("Quét để xem hướng dẫn"), "{text}");
 }

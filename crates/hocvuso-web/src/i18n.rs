@@ -1355,6 +1355,51 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "guide_unknown" => {
             ("Vui lòng chọn một bài hướng dẫn có trong danh sách.", "Please choose a guide from the list.")
         }
+        // Guide pictures: uploads cleaned by hocvuso_print::picture (issue #4).
+        "picture_too_large" => (
+            "Tệp ảnh quá lớn. Hãy chọn ảnh nhỏ hơn (ảnh chụp tối đa 10 MB, hình vẽ SVG tối đa 512 KB).",
+            "The picture file is too large. Choose a smaller one (photos up to 10 MB, SVG drawings up to 512 KB).",
+        ),
+        "picture_too_many_pixels" => (
+            "Ảnh có kích thước quá lớn (quá nhiều điểm ảnh). Hãy chụp lại ở cỡ thường hoặc thu nhỏ ảnh rồi gửi lại.",
+            "The picture has too many pixels. Take it again at a normal size or shrink it, then upload it again.",
+        ),
+        "picture_unsupported" => (
+            "Không dùng được loại tệp này. Hãy chọn ảnh JPEG, PNG, WebP hoặc hình vẽ SVG.",
+            "This kind of file cannot be used. Choose a JPEG, PNG or WebP picture or an SVG drawing.",
+        ),
+        "picture_malformed" => (
+            "Tệp ảnh bị hỏng hoặc chưa tải lên hết. Hãy mở thử ảnh trên máy rồi gửi lại.",
+            "The picture file is damaged or incomplete. Check that it opens on your device, then upload it again.",
+        ),
+        "svg_doctype" => (
+            "Hình vẽ SVG có phần khai báo DOCTYPE, không được phép. Hãy lưu lại hình ở dạng SVG thường.",
+            "The SVG drawing has a DOCTYPE declaration, which is not allowed. Save it again as a plain SVG.",
+        ),
+        "svg_too_complex" => (
+            "Hình vẽ SVG quá nhiều chi tiết. Hãy dùng hình vẽ đơn giản hơn.",
+            "The SVG drawing has too many elements. Use a simpler drawing.",
+        ),
+        "svg_script" => (
+            "Hình vẽ SVG có chứa mã chạy (script), không được phép.",
+            "The SVG drawing contains script code, which is not allowed.",
+        ),
+        "svg_foreign_object" => (
+            "Hình vẽ SVG có chứa nội dung trang web hoặc loại khác nhúng vào, không được phép.",
+            "The SVG drawing embeds web page content or other foreign markup, which is not allowed.",
+        ),
+        "svg_external_reference" => (
+            "Hình vẽ SVG liên kết tới tệp hoặc trang web bên ngoài, không được phép. Hãy để mọi thứ nằm trong chính hình vẽ.",
+            "The SVG drawing links to an outside file or website, which is not allowed. Keep everything inside the drawing.",
+        ),
+        "svg_embedded_image" => (
+            "Hình vẽ SVG có ảnh nhúng không dùng được. Chỉ nhận ảnh JPEG, PNG hoặc WebP nhỏ hơn 256 KB.",
+            "The SVG drawing embeds a picture that cannot be used. Only JPEG, PNG or WebP pictures under 256 KB are accepted.",
+        ),
+        "picture_internal" => (
+            "Không xử lý được ảnh do lỗi của hệ thống. Vui lòng thử lại sau.",
+            "The picture could not be processed because of a system error. Please try again later.",
+        ),
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -1467,6 +1512,18 @@ mod tests {
         "contest_answer_option",
         // guides
         "guide_unknown",
+        // Guide pictures (issue #4).
+        "picture_too_large",
+        "picture_too_many_pixels",
+        "picture_unsupported",
+        "picture_malformed",
+        "svg_doctype",
+        "svg_too_complex",
+        "svg_script",
+        "svg_foreign_object",
+        "svg_external_reference",
+        "svg_embedded_image",
+        "picture_internal",
     ];
 
     #[test]

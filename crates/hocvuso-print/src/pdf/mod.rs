@@ -7,7 +7,10 @@
 //! User text never becomes typst markup: templates read it with `json("/data.json")` and place the strings as text,
 //! so a name like `#eval("…")` or `[*]` prints exactly as typed. Why typst and what it costs: `docs/decisions/0003-pdf.md`.
 
+pub mod leaflet;
 pub mod visit_sheet;
+
+pub use leaflet::{Leaflet, LeafletStep, Paper, render_leaflet};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -64,7 +67,7 @@ pub struct Document<'a> {
     /// The data, serialised to `/data.json` for the template.
     pub data: &'a serde_json::Value,
     /// Further virtual files by absolute path (e.g. `/qr.svg`).
-    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub files: Vec<(String, Vec<u8>)>,
     /// The date `datetime.today()` returns and the PDF's creation date.
     pub date: DocDate,
 }
