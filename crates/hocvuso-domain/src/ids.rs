@@ -30,6 +30,8 @@ id_type! {
     ConsentId,
     /// One entry of the audit log.
     AuditId,
+    /// A volunteer team (Tổ công nghệ số cộng đồng).
+    TeamId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).
