@@ -80,7 +80,15 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::ops::health))
         .route("/metrics", get(pages::ops::metrics))
         // pdf
-        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet));
+        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet))
+        // teams and moves
+        .route("/teams", get(pages::register::teams::list_teams).post(pages::register::teams::create_team))
+        .route("/teams/{team_id}", get(pages::register::teams::show_team))
+        .route("/teams/{team_id}/members", post(pages::register::teams::add_member))
+        .route("/teams/{team_id}/members/{membership_id}/role", post(pages::register::teams::change_role))
+        .route("/teams/{team_id}/members/{membership_id}/end", post(pages::register::teams::end_membership))
+        .route("/teams/{team_id}/assignments", post(pages::register::teams::assign_households))
+        .route("/residents/{resident_id}/move", post(pages::register::teams::move_resident));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -9,6 +9,8 @@ mod field;
 mod pages;
 mod privacy;
 mod register;
+// teams and moves
+mod teams;
 
 #[path = "../harness.rs"]
 mod harness;
