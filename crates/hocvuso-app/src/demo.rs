@@ -9,6 +9,7 @@ use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::places::{HamletKind, NewHamlet};
 use hocvuso_domain::privacy::{ConsentMethod, ConsentPurpose};
 use hocvuso_domain::register::skills::SignOffMethod;
+use hocvuso_domain::register::teams::TeamRole;
 use hocvuso_domain::register::visits::{NewVisit, TargetGroup, VisitOutcome};
 use hocvuso_domain::register::{Gender, NewResident};
 use hocvuso_store::NewUser;
@@ -134,6 +135,7 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
     }
     let mut volunteers: Vec<(CommuneId, UserId)> = Vec::new();
     let mut recorder: Vec<(CommuneId, UserId)> = Vec::new();
+    let mut leads: Vec<(CommuneId, UserId)> = Vec::new();
     for DemoAccount { phone, name, role, commune, hamlet_idx } in DEMO_LOGINS {
         let commune_id = commune.and_then(CommuneId::parse);
         let hamlet_id = hamlet_idx.and_then(|idx| {
@@ -159,7 +161,25 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
         match (role, commune_id) {
             (Role::Volunteer, Some(c)) => volunteers.push((c, user_id)),
             (Role::CommuneStaff, Some(c)) => recorder.push((c, user_id)),
+            (Role::HamletLead, Some(c)) => leads.push((c, user_id)),
             _ => {}
+        }
+    }
+    // teams and moves: a team per hamlet; the first hamlet's is led by its hamlet lead, with the volunteer in it.
+    for (commune_id, hamlet_ids) in &hamlets {
+        let names = if *commune_id == commune_a.id { HAMLETS_A } else { HAMLETS_B };
+        let Some(staff) = recorder.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u) else { continue };
+        for (idx, (hamlet_id, (name, _))) in hamlet_ids.iter().zip(names).enumerate() {
+            let team_name = format!("Tổ công nghệ số cộng đồng {name}");
+            let team_id = tx.insert_team(*commune_id, Some(*hamlet_id), &team_name, staff, now).await?;
+            if idx != 0 {
+                continue;
+            }
+            for (people, role) in [(&leads, TeamRole::Leader), (&volunteers, TeamRole::Member)] {
+                if let Some(user) = people.iter().find(|(c, _)| c == commune_id).map(|(_, u)| *u) {
+                    tx.insert_team_member(*commune_id, team_id, user, role, staff, now).await?;
+                }
+            }
         }
     }
     let total: u64 = hamlets.iter().map(|(_, ids)| ids.len() as u64).sum();

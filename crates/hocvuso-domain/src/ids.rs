@@ -39,6 +39,8 @@ id_type! {
     EntrantId,
     /// One attempt of a participant.
     AttemptId,
+    /// A volunteer team (Tổ công nghệ số cộng đồng).
+    TeamId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).

@@ -175,16 +175,19 @@ pub enum AuditSubject {
     Hamlet,
     /// A household.
     Household,
+    /// A volunteer team.
+    Team,
 }
 
 impl AuditSubject {
     /// Every subject kind.
-    pub const ALL: [AuditSubject; 5] = [
+    pub const ALL: [AuditSubject; 6] = [
         AuditSubject::Resident,
         AuditSubject::ResidentList,
         AuditSubject::User,
         AuditSubject::Hamlet,
         AuditSubject::Household,
+        AuditSubject::Team,
     ];
 
     /// Stored name.
@@ -195,6 +198,7 @@ impl AuditSubject {
             AuditSubject::User => "user",
             AuditSubject::Hamlet => "hamlet",
             AuditSubject::Household => "household",
+            AuditSubject::Team => "team",
         }
     }
 

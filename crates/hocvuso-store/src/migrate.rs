@@ -54,6 +54,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // teams and moves
+    Migration {
+        version: 7,
+        name: "teams_and_moves",
+        portable: include_str!("../migrations/0007_teams_and_moves.sql"),
+        sqlite: "",
+        postgres: "",
+    },
     // guides
     Migration {
         version: 8,

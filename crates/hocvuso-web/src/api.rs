@@ -18,6 +18,9 @@ use crate::AppState;
 use crate::error::{ApiError, ApiErrorBody};
 use crate::extract::ApiUser;
 
+// teams and moves
+pub mod teams;
+
 /// The API's routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -40,6 +43,11 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         // pdf
         .route("/api/v1/left-behind/visit-sheet", get(export_visit_sheet))
+        // teams and moves
+        .route("/api/v1/teams", get(teams::list_teams).post(teams::create_team))
+        .route("/api/v1/teams/{team_id}", get(teams::show_team))
+        .route("/api/v1/teams/{team_id}/assignments", axum::routing::post(teams::assign_households))
+        .route("/api/v1/residents/{resident_id}/move", axum::routing::post(teams::move_resident))
 }
 
 /// Most bytes of a field sync request.
@@ -63,7 +71,13 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         list_resident_visits,
         list_left_behind,
         sync_field_records,
-        export_visit_sheet
+        export_visit_sheet,
+        // teams and moves
+        teams::list_teams,
+        teams::create_team,
+        teams::show_team,
+        teams::assign_households,
+        teams::move_resident
     ),
     components(schemas(
         ApiErrorBody,
@@ -80,7 +94,17 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         VisitView,
         FieldSyncBody,
         FieldResultView,
-        FieldSyncView
+        FieldSyncView,
+        // teams and moves
+        teams::TeamView,
+        teams::TeamMemberView,
+        teams::TeamHouseholdView,
+        teams::TeamDetailView,
+        teams::NewTeamBody,
+        teams::AssignmentsBody,
+        teams::AssignmentsView,
+        teams::MoveBody,
+        teams::MoveView
     ))
 )]
 pub struct ApiDoc;

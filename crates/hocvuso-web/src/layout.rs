@@ -64,6 +64,10 @@ impl PageContext {
                 nav.push(("/hamlets", t.hamlets));
                 nav.push(("/skills", t.checklist));
             }
+            // teams and moves
+            if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
+                nav.push(("/teams", t.teams));
+            }
             if matches!(role, Role::ProvinceStaff | Role::SuperAdmin) {
                 nav.push(("/province", t.province_overview));
             }

@@ -92,7 +92,15 @@ pub fn router(state: AppState) -> Router {
         .route("/guides-sw.js", get(pages::guides::service_worker))
         .route("/guides/me.json", get(pages::guides::my_progress))
         .route("/guides/{slug}/done", post(pages::guides::finish_guide))
-        .route("/residents/{resident_id}/guides-taught", post(pages::guides::record_guide_taught));
+        .route("/residents/{resident_id}/guides-taught", post(pages::guides::record_guide_taught))
+        // teams and moves
+        .route("/teams", get(pages::register::teams::list_teams).post(pages::register::teams::create_team))
+        .route("/teams/{team_id}", get(pages::register::teams::show_team))
+        .route("/teams/{team_id}/members", post(pages::register::teams::add_member))
+        .route("/teams/{team_id}/members/{membership_id}/role", post(pages::register::teams::change_role))
+        .route("/teams/{team_id}/members/{membership_id}/end", post(pages::register::teams::end_membership))
+        .route("/teams/{team_id}/assignments", post(pages::register::teams::assign_households))
+        .route("/residents/{resident_id}/move", post(pages::register::teams::move_resident));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -87,19 +87,24 @@ pub async fn submit_help_request(ctx: &Ctx, taken_by: Option<&Actor>, input: &He
     Ok(id)
 }
 
-/// Which requests an actor handles: the commune's for staff, the hamlet's for its lead.
-fn help_scope(actor: &Actor) -> Result<(CommuneId, Option<HamletId>), AppError> {
+/// Which requests an actor handles: the commune's for staff, the hamlet's for its lead, and the team's hamlet
+/// for a volunteer who leads or deputises the hamlet's team (the whole commune for the commune-level team).
+async fn help_scope(ctx: &Ctx, actor: &Actor) -> Result<(CommuneId, Option<HamletId>), AppError> {
     let commune_id = actor.commune_id.ok_or(AppError::Forbidden)?;
     match actor.role {
         Role::CommuneAdmin | Role::CommuneStaff => Ok((commune_id, None)),
         Role::HamletLead => Ok((commune_id, Some(actor.hamlet_id.ok_or(AppError::Forbidden)?))),
+        Role::Volunteer => match super::teams::led_area(ctx, actor).await? {
+            Some(area) => Ok((commune_id, area)),
+            None => Err(AppError::Forbidden),
+        },
         _ => Err(AppError::Forbidden),
     }
 }
 
 /// The requests the actor handles, open ones first. The listing is audited (it shows names and phones).
 pub async fn list_help_requests(ctx: &Ctx, actor: &Actor) -> Result<Vec<HelpRequest>, AppError> {
-    let (commune_id, hamlet_id) = help_scope(actor)?;
+    let (commune_id, hamlet_id) = help_scope(ctx, actor).await?;
     let mut tx = ctx.store.write().await?;
     let requests = tx.list_help_requests(commune_id, hamlet_id).await?;
     tx.append_audit(
@@ -120,7 +125,7 @@ pub async fn update_help_request(
     status: &str,
     note: &str,
 ) -> Result<(), AppError> {
-    let (commune_id, hamlet_id) = help_scope(actor)?;
+    let (commune_id, hamlet_id) = help_scope(ctx, actor).await?;
     let status = HelpStatus::parse(status).ok_or(AppError::invalid("status", "help_status_invalid"))?;
     let note = text::clean(note);
     if note.chars().count() > 300 {

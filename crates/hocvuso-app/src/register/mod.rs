@@ -6,6 +6,8 @@ pub mod help;
 pub mod import;
 pub mod skills;
 pub mod visits;
+// teams and moves
+pub mod teams;
 
 use std::sync::OnceLock;
 

@@ -4,6 +4,8 @@ pub mod field;
 pub mod help;
 pub mod skills;
 pub mod visits;
+// teams and moves
+pub mod teams;
 
 use serde::Serialize;
 use time::OffsetDateTime;

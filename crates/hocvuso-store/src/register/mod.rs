@@ -5,6 +5,8 @@ mod field;
 mod help;
 mod skills;
 mod visits;
+// teams and moves
+mod teams;
 
 use std::collections::HashSet;
 

@@ -11,6 +11,8 @@ mod places;
 mod privacy;
 mod register;
 mod skills;
+// teams and moves
+mod teams;
 
 use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId};
 use hocvuso_domain::places::{HamletKind, NewHamlet};

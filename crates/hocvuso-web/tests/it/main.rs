@@ -10,6 +10,8 @@ mod guides;
 mod pages;
 mod privacy;
 mod register;
+// teams and moves
+mod teams;
 
 #[path = "../harness.rs"]
 mod harness;

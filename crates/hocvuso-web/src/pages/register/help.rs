@@ -150,6 +150,8 @@ struct HelpRequestsPage {
     hamlets: Vec<(i64, String)>,
     topics: Vec<(&'static str, &'static str)>,
     errors: Vec<&'static str>,
+    // teams and moves: a volunteer who leads a team handles requests but does not take calls.
+    can_record_call: bool,
 }
 
 /// `GET /help-requests`: the requests the user's team handles (audited: it shows names and phones).
@@ -203,6 +205,7 @@ async fn help_requests_page(
         hamlets: hamlet_options,
         topics: TOPICS.to_vec(),
         errors,
+        can_record_call: actor.role != hocvuso_domain::accounts::Role::Volunteer,
     })
 }
 

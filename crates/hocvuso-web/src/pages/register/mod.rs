@@ -2,6 +2,8 @@
 
 pub(crate) mod field;
 pub(crate) mod help;
+// teams and moves
+pub(crate) mod teams;
 
 use std::collections::HashMap;
 
@@ -137,6 +139,12 @@ struct ResidentPage {
     // guides
     guides_taught: Vec<String>,
     guide_options: Vec<(String, String)>,
+    // teams and moves
+    can_move: bool,
+    move_targets: Vec<(i64, String)>,
+    move_hamlets: Vec<(i64, String)>,
+    moves: Vec<String>,
+    move_errors: Vec<&'static str>,
 }
 
 struct Confirmation {
@@ -194,6 +202,30 @@ pub(crate) async fn show_resident(
     Path(resident_id): Path<i64>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
+    render(&resident_page(&state, lang, &session, resident_id, query.saved.is_some(), Vec::new()).await?)
+}
+
+/// The resident page with the move form's refusals (422).
+pub(crate) async fn resident_page_with_errors(
+    state: &AppState,
+    lang: Lang,
+    session: &hocvuso_app::accounts::Session,
+    resident_id: i64,
+    move_errors: Vec<&'static str>,
+) -> Result<Response, WebError> {
+    let page = resident_page(state, lang, session, resident_id, false, move_errors).await?;
+    crate::pages::render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+async fn resident_page(
+    state: &AppState,
+    lang: Lang,
+    session: &hocvuso_app::accounts::Session,
+    resident_id: i64,
+    saved: bool,
+    move_errors: Vec<&'static str>,
+) -> Result<ResidentPage, WebError> {
+    let state = state.clone();
     let actor = session.actor();
     let t = lang.texts();
     let resident = hocvuso_app::register::show_resident(&state.ctx, &actor, ResidentId(resident_id)).await?;
@@ -242,8 +274,51 @@ pub(crate) async fn show_resident(
         t.status_not_reached.replace("{n}", &skills.status.missing_core.len().to_string())
     };
     let smartphone = resident.has_smartphone;
+    // teams and moves
+    let can_move = hocvuso_app::register::teams::may_move(&actor) && resident.erased_at.is_none();
+    let moves = hocvuso_app::register::teams::resident_moves(&state.ctx, &actor, resident.id)
+        .await?
+        .iter()
+        .map(|m| {
+            let hamlet = |h: HamletId| hamlets.get(&h.0).cloned().unwrap_or_default();
+            let mut line = format!(
+                "{}: {} {} ({}) {} {} ({})",
+                format(m.moved_at),
+                t.move_from,
+                m.from_household_id,
+                hamlet(m.from_hamlet_id),
+                t.move_to,
+                m.to_household_id,
+                hamlet(m.to_hamlet_id)
+            );
+            if !m.reason.is_empty() {
+                line.push_str(&format!(". {}", m.reason));
+            }
+            line
+        })
+        .collect();
+    let move_targets = if can_move {
+        hocvuso_app::register::teams::move_targets(&state.ctx, &actor, resident.id)
+            .await?
+            .into_iter()
+            .map(|h| (h.household_id.0, format!("{} – {} {}", h.address, t.household_code, h.household_id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut move_hamlets: Vec<(i64, String)> = hamlets
+        .iter()
+        .filter(|(id, _)| actor.can_move_resident(resident.commune_id, resident.hamlet_id, HamletId(**id)))
+        .map(|(id, name)| (*id, name.clone()))
+        .collect();
+    move_hamlets.sort_by(|a, b| a.1.cmp(&b.1));
     let page = ResidentPage {
-        ctx: PageContext::new(&state, lang, Some(&session), "/residents"),
+        can_move,
+        move_targets,
+        move_hamlets,
+        moves,
+        move_errors,
+        ctx: PageContext::new(&state, lang, Some(session), "/residents"),
         id: resident.id.0,
         name: display_name(&resident, t),
         birth_year: resident.birth_year.map(|y| y.to_string()).unwrap_or_default(),
@@ -268,7 +343,7 @@ pub(crate) async fn show_resident(
             .collect(),
         is_erased: resident.erased_at.is_some(),
         can_erase: actor.can_erase_residents(resident.commune_id),
-        saved: query.saved.is_some(),
+        saved,
         is_reached: skills.status.is_reached,
         status_line,
         skill_rows,
@@ -304,7 +379,7 @@ pub(crate) async fn show_resident(
             ("no", t.no, smartphone == Some(false)),
         ],
     };
-    render(&page)
+    Ok(page)
 }
 
 #[derive(Deserialize)]
