@@ -37,6 +37,8 @@ pub struct Ctx {
     pub session_policy: SessionPolicy,
     /// The communes this deployment serves, kept briefly in memory: every public page shows them.
     served_communes: Arc<places::ServedCommunesCache>,
+    /// Background import runs of this server (import jobs).
+    import_runs: Arc<register::import::ImportRuns>,
 }
 
 impl Ctx {
@@ -48,6 +50,7 @@ impl Ctx {
             hasher: Arc::new(hasher),
             session_policy: SessionPolicy::default(),
             served_communes: Arc::default(),
+            import_runs: Arc::default(),
         }
     }
 

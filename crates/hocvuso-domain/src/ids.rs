@@ -30,6 +30,9 @@ id_type! {
     ConsentId,
     /// One entry of the audit log.
     AuditId,
+    // import jobs
+    /// One spreadsheet import job.
+    ImportJobId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).

@@ -44,9 +44,9 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/export.xlsx", get(pages::register::export_register))
         .route(
             "/residents/import",
-            get(pages::register::import_form)
-                .post(pages::register::import_list)
-                .layer(DefaultBodyLimit::max(pages::register::IMPORT_LIMIT)),
+            get(pages::register::import::import_form)
+                .post(pages::register::import::upload_list)
+                .layer(DefaultBodyLimit::max(pages::register::import::IMPORT_LIMIT)),
         )
         .route("/left-behind/export.xlsx", get(pages::register::export_left_behind))
         .route("/residents/{resident_id}", get(pages::register::show_resident))
@@ -80,7 +80,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::ops::health))
         .route("/metrics", get(pages::ops::metrics))
         // pdf
-        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet));
+        .route("/left-behind/visit-sheet.pdf", get(pages::register::export_visit_sheet))
+        // import jobs
+        .route("/residents/import/{job_id}", get(pages::register::import::show_import_job))
+        .route("/residents/import/{job_id}/mapping", post(pages::register::import::set_import_mapping))
+        .route("/residents/import/{job_id}/check", post(pages::register::import::check_import))
+        .route("/residents/import/{job_id}/commit", post(pages::register::import::commit_import));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod field;
+mod import;
 mod places;
 mod privacy;
 mod register;

@@ -6,6 +6,7 @@
 mod accounts;
 mod authorization;
 mod field;
+mod import;
 mod pages;
 mod privacy;
 mod register;
