@@ -367,6 +367,7 @@ async function importHamletList(browser) {
       page.waitForURL((url) => url.pathname !== '/login', { timeout: 15000 }),
       page.click('form[action="/login"] button[type="submit"]'),
     ]);
+    await page.waitForLoadState('load');
     await checkPage(page, role, '/residents/import', { shot: 'import-upload' });
     await page.setInputFiles('#file', path.join(HERE, 'fixtures/thon-dong.xlsx'));
     await Promise.all([
