@@ -8,7 +8,7 @@
 //! Why jobs in the database: `docs/decisions/0009-import-jobs.md`.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use hocvuso_domain::accounts::{Actor, ResidentScope};
@@ -38,9 +38,27 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 pub struct ImportRuns {
     handles: Mutex<HashMap<ImportJobId, tokio::task::JoinHandle<()>>>,
     written: Mutex<HashMap<ImportJobId, i64>>,
+    /// Tables parsed at upload, so the check and the commit need not parse the file again (a cache: another
+    /// server, or this one after a restart, parses the stored file).
+    tables: Mutex<HashMap<ImportJobId, Arc<Vec<Vec<String>>>>>,
 }
 
+/// Most parsed tables kept in memory at once.
+const CACHED_TABLES: usize = 8;
+
 impl ImportRuns {
+    fn keep_table(&self, job_id: ImportJobId, table: Arc<Vec<Vec<String>>>) {
+        let mut tables = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        if tables.len() >= CACHED_TABLES {
+            tables.clear();
+        }
+        tables.insert(job_id, table);
+    }
+
+    fn table(&self, job_id: ImportJobId) -> Option<Arc<Vec<Vec<String>>>> {
+        self.tables.lock().unwrap_or_else(|p| p.into_inner()).get(&job_id).cloned()
+    }
+
     fn set_written(&self, job_id: ImportJobId, n: i64) {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).insert(job_id, n);
     }
@@ -51,6 +69,7 @@ impl ImportRuns {
 
     fn forget(&self, job_id: ImportJobId) {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).remove(&job_id);
+        self.tables.lock().unwrap_or_else(|p| p.into_inner()).remove(&job_id);
     }
 }
 
@@ -149,6 +168,7 @@ pub async fn create_job(ctx: &Ctx, actor: &Actor, file_name: &str, bytes: Vec<u8
         .await?;
     let job = tx.import_job_by_id(commune_id, job_id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
+    ctx.import_runs.keep_table(job_id, Arc::new(table));
     Ok(job)
 }
 
@@ -409,13 +429,23 @@ async fn validate_job(
     progress: Option<tokio::sync::mpsc::UnboundedSender<usize>>,
 ) -> Result<Validation, AppError> {
     let mut tx = ctx.store.read().await?;
-    let bytes = tx.import_job_file(job.commune_id, job.id).await?.ok_or(AppError::Conflict("import_expired"))?;
+    let cached = ctx.import_runs.table(job.id);
+    let bytes = match cached {
+        Some(_) => None,
+        None => Some(tx.import_job_file(job.commune_id, job.id).await?.ok_or(AppError::Conflict("import_expired"))?),
+    };
     let known = load_known(&mut tx, job.commune_id).await?;
     drop(tx);
     let today = hocvuso_domain::calendar::vietnam_date(ctx.now());
     let job = job.clone();
     tokio::task::spawn_blocking(move || {
-        let table = read_table(&bytes, &ReadLimits::default()).map_err(|err| AppError::invalid("file", err.code()))?;
+        let table = match (cached, bytes) {
+            (Some(table), _) => table,
+            (None, Some(bytes)) => Arc::new(
+                read_table(&bytes, &ReadLimits::default()).map_err(|err| AppError::invalid("file", err.code()))?,
+            ),
+            (None, None) => return Err(AppError::Conflict("import_expired")),
+        };
         validate(&job, &table, known, today, |n| {
             if let Some(sender) = &progress {
                 let _ = sender.send(n);
