@@ -31,23 +31,38 @@ buffer = io.BytesIO()
 book.save(buffer)
 data = buffer.getvalue()
 
-boundary = "benchBOUNDARY"
-parts = []
-for name, value in (("_csrf", csrf), ("consent", "written"), ("mode", "import")):
-    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n".encode())
-parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.xlsx\"\r\n\r\n".encode())
-body = b"".join(parts) + data + f"\r\n--{boundary}--\r\n".encode()
+headers = {"Cookie": session, "X-CSRF-Token": csrf}
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+
+
+def call(method, path, body=None, content_type="application/json"):
+    conn.request(method, path, body, {**headers, "Content-Type": content_type})
+    response = conn.getresponse()
+    payload = json.loads(response.read() or b"null")
+    if response.status >= 300:
+        sys.exit(f"{method} {path}: HTTP {response.status} {payload}")
+    return payload
+
+
+# The import job API: upload, check (the columns are guessed from the headers), commit, then poll until done.
 started = time.perf_counter()
-conn.request("POST", "/residents/import", body, {"Cookie": session, "Content-Type": f"multipart/form-data; boundary={boundary}"})
-response = conn.getresponse()
-page = response.read().decode()
-elapsed = time.perf_counter() - started
-ok = f"Đã nhập {n_rows} người." in page
-print(f"import of a {n_rows}-row .xlsx ({len(data) // 1024} KB): {elapsed:.2f} s, HTTP {response.status}, imported={ok}")
+job = call("POST", "/api/v1/imports?file_name=list.xlsx", data, "application/octet-stream")
+uploaded = time.perf_counter()
+job = call("POST", f"/api/v1/imports/{job['id']}/check")
+checked = time.perf_counter()
+if job["problems"]:
+    sys.exit(f"the generated list has refused lines: {job['problems'][:3]}")
+job = call("POST", f"/api/v1/imports/{job['id']}/commit", json.dumps({"consent": "written"}))
+while job["state"] == "running":
+    time.sleep(0.1)
+    job = call("GET", f"/api/v1/imports/{job['id']}")
+done = time.perf_counter()
+ok = job["state"] == "done" and job["n_imported"] == n_rows
+print(f"import of a {n_rows}-row .xlsx ({len(data) // 1024} KB): {done - started:.2f} s "
+      f"(upload {uploaded - started:.2f} s, check {checked - uploaded:.2f} s, commit {done - checked:.2f} s), "
+      f"state={job['state']}, imported={job['n_imported']}")
 if not ok:
     sys.exit(1)
-
 
 def wrk(label, path):
     out = subprocess.check_output(["wrk", "--latency", "-t2", "-c32", "-d10s", "-H", f"Cookie: {session}",

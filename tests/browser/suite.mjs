@@ -460,6 +460,61 @@ async function guidesOffline(browser) {
   }
 }
 
+// --- Import jobs ---------------------------------------------------------------------------------------
+// The hamlet lead uploads the hamlet's Excel list, maps the "Chỗ ở" column to Địa chỉ, checks, commits, finds
+// the people in the register and on the left-behind list, and downloads the left-behind list as .xlsx.
+async function importHamletList(browser) {
+  const role = 'hamlet-lead-import';
+  const context = await browser.newContext({ ...CONTEXT, acceptDownloads: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000012');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/login', { timeout: 15000 }),
+      page.click('form[action="/login"] button[type="submit"]'),
+    ]);
+    await page.waitForLoadState('load');
+    await checkPage(page, role, '/residents/import', { shot: 'import-upload' });
+    await page.setInputFiles('#file', path.join(HERE, 'fixtures/thon-dong.xlsx'));
+    await Promise.all([
+      page.waitForURL(/\/residents\/import\/\d+$/, { timeout: 15000 }),
+      page.click('form[action="/residents/import"] button[type="submit"]'),
+    ]);
+    const jobPath = new URL(page.url()).pathname;
+    await checkPage(page, role, jobPath, { shot: 'import-job-uploaded' });
+    check(`${role}: "Chỗ ở" is not guessed`, (await page.content()).includes('Thiếu cột bắt buộc'), ['no missing-column notice']);
+    await page.selectOption('#col_4', 'address');
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/mapping"] button[type="submit"]')]);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/check"] button[type="submit"]')]);
+    await page.waitForSelector('form[action$="/commit"]', { timeout: 15000 });
+    check(`${role}: the list checks clean`, (await page.content()).includes('3 dòng, 2 hộ.'), ['no "3 dòng, 2 hộ."']);
+    await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/commit"] button[type="submit"]')]);
+    // The page follows a running import by itself (static/app.js) and reloads when it ends.
+    await page.waitForSelector("[data-import-state='done']", { timeout: 30000 });
+    await checkPage(page, role, jobPath, { shot: 'import-job-done' });
+    check(`${role}: imported 3 people`, (await page.content()).includes('Đã nhập 3 người.'), ['no "Đã nhập 3 người."']);
+    await checkPage(page, role, '/residents?q=Lo+Thi+Xuyen', { shot: 'import-residents' });
+    check(`${role}: the register lists the imported person`, (await page.content()).includes('Lò Thị Xuyến'),
+      ['Lò Thị Xuyến not in /residents?q=Lo+Thi+Xuyen']);
+    await checkPage(page, role, '/left-behind', { shot: 'import-left-behind' });
+    const leftBehind = await page.content();
+    check(`${role}: the left-behind list shows the imported people`,
+      leftBehind.includes('Cầm Văn Pọm') && leftBehind.includes('Lò Thị Xuyến'), ['an imported person is missing']);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 15000 }),
+      page.click('a[href^="/left-behind/export.xlsx"]'),
+    ]);
+    const file = fs.readFileSync(await download.path());
+    check(`${role}: downloads the left-behind list as .xlsx`,
+      download.suggestedFilename().endsWith('.xlsx') && file.subarray(0, 2).toString() === 'PK',
+      [`got ${download.suggestedFilename()} (${file.length} bytes)`]);
+  } finally {
+    await context.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -490,6 +545,12 @@ try {
     await guidesOffline(browser);
   } catch (err) {
     check('guides: runs to the end', false, [err.stack || String(err)]);
+  }
+  // import jobs
+  try {
+    await importHamletList(browser);
+  } catch (err) {
+    check('import hamlet list: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

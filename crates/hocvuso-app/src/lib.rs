@@ -43,6 +43,8 @@ pub struct Ctx {
     pub guides: Arc<guides::GuideLibrary>,
     /// The Listen audio of the guides' steps.
     pub guide_audio: Arc<guides::GuideAudio>,
+    /// Background import runs of this server (import jobs).
+    import_runs: Arc<register::import::ImportRuns>,
 }
 
 impl Ctx {
@@ -56,6 +58,7 @@ impl Ctx {
             served_communes: Arc::default(),
             guides: guides::GuideLibrary::embedded(),
             guide_audio: Arc::new(guides::GuideAudio::disabled()),
+            import_runs: Arc::default(),
         }
     }
 

@@ -41,6 +41,9 @@ id_type! {
     AttemptId,
     /// A volunteer team (Tổ công nghệ số cộng đồng).
     TeamId,
+    // import jobs
+    /// One spreadsheet import job.
+    ImportJobId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).

@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 pub use accounts::{NewUser, SessionRecord};
 pub use backup::{BackupReport, restore_sqlite};
 pub use migrate::MigrationReport;
+pub use register::import::{BATCH_ROWS, NewImportJob};
 
 /// Which database a store talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -70,6 +70,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // import jobs
+    Migration {
+        version: 9,
+        name: "import_jobs",
+        portable: include_str!("../migrations/0009_import_jobs.sql"),
+        sqlite: include_str!("../migrations/0009_import_jobs.sqlite.sql"),
+        postgres: include_str!("../migrations/0009_import_jobs.postgres.sql"),
+    },
     // Contests.
     Migration {
         version: 10,

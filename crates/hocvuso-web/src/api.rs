@@ -48,6 +48,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/teams/{team_id}", get(teams::show_team))
         .route("/api/v1/teams/{team_id}/assignments", axum::routing::post(teams::assign_households))
         .route("/api/v1/residents/{resident_id}/move", axum::routing::post(teams::move_resident))
+        // import jobs
+        .route(
+            "/api/v1/imports",
+            axum::routing::post(create_import)
+                .layer(axum::extract::DefaultBodyLimit::max(hocvuso_app::register::import::MAX_FILE_BYTES + 1)),
+        )
+        .route("/api/v1/imports/{import_job_id}", get(show_import))
+        .route("/api/v1/imports/{import_job_id}/mapping", axum::routing::post(set_import_mapping))
+        .route("/api/v1/imports/{import_job_id}/check", axum::routing::post(check_import))
+        .route("/api/v1/imports/{import_job_id}/commit", axum::routing::post(commit_import))
 }
 
 /// Most bytes of a field sync request.
@@ -77,7 +87,13 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         teams::create_team,
         teams::show_team,
         teams::assign_households,
-        teams::move_resident
+        teams::move_resident,
+        // import jobs
+        create_import,
+        show_import,
+        set_import_mapping,
+        check_import,
+        commit_import
     ),
     components(schemas(
         ApiErrorBody,
@@ -104,7 +120,13 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         teams::AssignmentsBody,
         teams::AssignmentsView,
         teams::MoveBody,
-        teams::MoveView
+        teams::MoveView,
+        // import jobs
+        ImportJobView,
+        ImportColumnView,
+        ImportProblemView,
+        ImportMappingBody,
+        ImportCommitBody
     ))
 )]
 pub struct ApiDoc;
@@ -655,4 +677,200 @@ async fn export_visit_sheet(
     let download =
         hocvuso_app::register::exports::export_visit_sheet(&state.ctx, &session.actor(), params.filter()).await?;
     Ok(crate::pages::attachment(download.bytes, "application/pdf", &download.file_name))
+}
+
+// import jobs
+
+/// Query of an upload.
+#[derive(Deserialize)]
+struct UploadQuery {
+    #[serde(default)]
+    file_name: String,
+}
+
+/// One column of an import's header row.
+#[derive(Serialize, ToSchema)]
+pub struct ImportColumnView {
+    /// The header as written in the file.
+    pub header: String,
+    /// What the column holds (`full_name`, `birth_year`, `gender`, `phone`, `cccd`, `hamlet`, `address`), or null.
+    pub field: Option<String>,
+}
+
+/// One refused line of an import.
+#[derive(Serialize, ToSchema)]
+pub struct ImportProblemView {
+    /// Line number as the spreadsheet shows it.
+    pub line: u32,
+    /// Stable codes.
+    pub codes: Vec<String>,
+    /// The codes' messages in Vietnamese.
+    pub messages: Vec<String>,
+}
+
+/// An import job.
+#[derive(Serialize, ToSchema)]
+pub struct ImportJobView {
+    /// Id.
+    pub id: i64,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// `uploaded`, `mapped`, `checked`, `running`, `done`, `failed` or `expired`.
+    pub state: String,
+    /// Data rows.
+    pub n_rows: i64,
+    /// Households the rows form (after a check).
+    pub n_households: i64,
+    /// Rows imported (when done).
+    pub n_imported: i64,
+    /// Progress of a running job, in percent.
+    pub percent: i64,
+    /// Line of the header row.
+    pub header_line: u32,
+    /// The header row and its mapping.
+    pub columns: Vec<ImportColumnView>,
+    /// Required fields no column is mapped to.
+    pub missing: Vec<String>,
+    /// Refused lines of the last check.
+    pub problems: Vec<ImportProblemView>,
+    /// Why the job failed.
+    pub error_code: Option<String>,
+}
+
+fn import_view(view: &hocvuso_app::register::import::JobView) -> ImportJobView {
+    let job = &view.job;
+    ImportJobView {
+        id: job.id.0,
+        file_name: job.file_name.clone(),
+        state: job.state.as_str().to_owned(),
+        n_rows: job.n_rows,
+        n_households: job.n_households,
+        n_imported: job.n_imported,
+        percent: view.percent(),
+        header_line: job.header_line,
+        columns: job
+            .columns
+            .iter()
+            .zip(&job.mapping)
+            .map(|(header, field)| ImportColumnView {
+                header: header.clone(),
+                field: field.map(|f| f.as_str().to_owned()),
+            })
+            .collect(),
+        missing: job.missing_fields().into_iter().map(|f| f.as_str().to_owned()).collect(),
+        problems: job
+            .problems
+            .iter()
+            .map(|p| ImportProblemView {
+                line: p.line,
+                codes: p.codes.clone(),
+                messages: p
+                    .codes
+                    .iter()
+                    .map(|c| crate::i18n::error_message(c, crate::i18n::Lang::Vi).to_owned())
+                    .collect(),
+            })
+            .collect(),
+        error_code: job.error_code.clone(),
+    }
+}
+
+/// Uploads a spreadsheet (`.xlsx`, `.ods` or `.csv`, at most 20 MB) as a new import job; the body is the file.
+/// Its columns are guessed from the header row.
+#[utoipa::path(post, path = "/api/v1/imports", params(("file_name" = String, Query, description = "the file's name, ending in .xlsx, .ods or .csv")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportJobView), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+async fn create_import(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Query(query): Query<UploadQuery>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    let bytes = body.map_err(|_| hocvuso_app::AppError::invalid("file", "file_too_large"))?;
+    let actor = session.actor();
+    let job = hocvuso_app::register::import::create_job(&state.ctx, &actor, &query.file_name, bytes.to_vec()).await?;
+    let view = hocvuso_app::register::import::job_detail(&state.ctx, &actor, job.id).await?;
+    Ok((StatusCode::CREATED, Json(import_view(&view))).into_response())
+}
+
+/// An import job of the user (or, for a commune administrator, of the commune): state, progress, columns, report.
+#[utoipa::path(get, path = "/api/v1/imports/{import_job_id}", params(("import_job_id" = i64, Path)),
+    responses((status = 200, body = ImportJobView), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+async fn show_import(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(job_id): Path<i64>,
+) -> Result<Json<ImportJobView>, ApiError> {
+    let job_id = hocvuso_domain::ids::ImportJobId(job_id);
+    let view = hocvuso_app::register::import::job_detail(&state.ctx, &session.actor(), job_id).await?;
+    Ok(Json(import_view(&view)))
+}
+
+/// A new column mapping: one entry per column of the header row, a field name or null.
+#[derive(Deserialize, ToSchema)]
+pub struct ImportMappingBody {
+    /// E.g. `["full_name", null, "address"]`.
+    pub mapping: Vec<Option<String>>,
+}
+
+/// Changes what each column holds.
+#[utoipa::path(post, path = "/api/v1/imports/{import_job_id}/mapping", params(("import_job_id" = i64, Path)), request_body = ImportMappingBody,
+    responses((status = 200, body = ImportJobView), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+async fn set_import_mapping(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(job_id): Path<i64>,
+    body: Result<Json<ImportMappingBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<ImportJobView>, ApiError> {
+    use hocvuso_app::register::import::Field;
+    let (job_id, actor) = (hocvuso_domain::ids::ImportJobId(job_id), session.actor());
+    // The job is looked up first: another user's job is not found, whatever the body.
+    hocvuso_app::register::import::job_detail(&state.ctx, &actor, job_id).await?;
+    let invalid = || hocvuso_app::AppError::invalid("mapping", "import_mapping_invalid");
+    let Json(body) = body.map_err(|_| invalid())?;
+    let mapping = body
+        .mapping
+        .iter()
+        .map(|f| match f.as_deref() {
+            None | Some("") => Ok(None),
+            Some(name) => Field::parse(name).map(Some).ok_or_else(invalid),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let view = hocvuso_app::register::import::set_mapping(&state.ctx, &actor, job_id, &mapping).await?;
+    Ok(Json(import_view(&view)))
+}
+
+/// Checks every row against the rules and the register; the report lists each refused line with Vietnamese messages.
+#[utoipa::path(post, path = "/api/v1/imports/{import_job_id}/check", params(("import_job_id" = i64, Path)),
+    responses((status = 200, body = ImportJobView), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+async fn check_import(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(job_id): Path<i64>,
+) -> Result<Json<ImportJobView>, ApiError> {
+    let job_id = hocvuso_domain::ids::ImportJobId(job_id);
+    let view = hocvuso_app::register::import::check(&state.ctx, &session.actor(), job_id).await?;
+    Ok(Json(import_view(&view)))
+}
+
+/// How everyone on the list consented to be in the register.
+#[derive(Deserialize, ToSchema)]
+pub struct ImportCommitBody {
+    /// `written` or `verbal`.
+    pub consent: String,
+}
+
+/// Starts writing a checked job without refused lines, in the background (all rows or none); poll the job.
+#[utoipa::path(post, path = "/api/v1/imports/{import_job_id}/commit", params(("import_job_id" = i64, Path)), request_body = ImportCommitBody,
+    responses((status = 202, body = ImportJobView), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+async fn commit_import(
+    State(state): State<AppState>,
+    ApiUser(session): ApiUser,
+    Path(job_id): Path<i64>,
+    body: Result<Json<ImportCommitBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (job_id, actor) = (hocvuso_domain::ids::ImportJobId(job_id), session.actor());
+    let consent = body.map(|Json(b)| b.consent).unwrap_or_default();
+    let view = hocvuso_app::register::import::commit(&state.ctx, &actor, job_id, &consent).await?;
+    Ok((StatusCode::ACCEPTED, Json(import_view(&view))).into_response())
 }

@@ -400,6 +400,24 @@ pub struct Texts {
     pub move_history: &'static str,
     pub move_from: &'static str,
     pub move_to: &'static str,
+    // import jobs
+    pub import_upload: &'static str,
+    pub import_recent: &'static str,
+    pub import_state: &'static str,
+    pub import_state_uploaded: &'static str,
+    pub import_state_mapped: &'static str,
+    pub import_state_checked: &'static str,
+    pub import_state_running: &'static str,
+    pub import_state_done: &'static str,
+    pub import_state_failed: &'static str,
+    pub import_state_expired: &'static str,
+    pub import_progress: &'static str,
+    pub import_refresh: &'static str,
+    pub import_see_list: &'static str,
+    pub import_columns_hint: &'static str,
+    pub import_column: &'static str,
+    pub import_save_mapping: &'static str,
+    pub import_rows: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -555,7 +573,7 @@ pub static VI: Texts = Texts {
     channel_web: "qua trang web",
     channel_phone: "qua điện thoại",
     import_title: "Nhập danh sách từ Excel",
-    import_intro: "Chọn tệp Excel (.xlsx), LibreOffice (.ods) hoặc .csv. Dòng tiêu đề cần có các cột: Họ và tên, Địa chỉ, Thôn (trưởng thôn có thể bỏ cột Thôn); có thể thêm Năm sinh, Giới tính, Số điện thoại, Số CCCD. Những người cùng thôn và cùng địa chỉ được tính là một hộ.",
+    import_intro: "Chọn tệp Excel (.xlsx), LibreOffice (.ods) hoặc .csv. Cần có các cột: Họ và tên, Địa chỉ, Thôn (trưởng thôn có thể bỏ cột Thôn); có thể thêm Năm sinh, Giới tính, Số điện thoại, Số CCCD. Sau khi tải lên, bạn xem lại từng cột, kiểm tra, rồi mới nhập. Những người cùng thôn và cùng địa chỉ được tính là một hộ.",
     import_file: "Tệp danh sách",
     import_consent: "Những người trong danh sách đã đồng ý cho ghi tên vào sổ. Ghi nhận bằng:",
     import_check: "Kiểm tra trước",
@@ -564,7 +582,7 @@ pub static VI: Texts = Texts {
     import_column_ignored: "không dùng",
     import_missing: "Thiếu cột bắt buộc",
     import_summary: "{rows} dòng, {households} hộ.",
-    import_ok: "Tệp hợp lệ. Bấm “Nhập vào sổ” (chọn lại tệp) để nhập.",
+    import_ok: "Tệp hợp lệ. Bấm “Nhập vào sổ” để nhập.",
     import_problems: "Các dòng cần sửa (chưa nhập dòng nào):",
     import_line: "Dòng",
     import_done: "Đã nhập {rows} người.",
@@ -760,6 +778,24 @@ pub static VI: Texts = Texts {
     move_history: "Lịch sử chuyển hộ",
     move_from: "từ hộ",
     move_to: "sang hộ",
+    // import jobs
+    import_upload: "Tải tệp lên",
+    import_recent: "Các lần nhập gần đây",
+    import_state: "Trạng thái",
+    import_state_uploaded: "đã tải lên, cần xem lại các cột",
+    import_state_mapped: "đã chọn cột, cần kiểm tra",
+    import_state_checked: "đã kiểm tra",
+    import_state_running: "đang nhập vào sổ",
+    import_state_done: "đã nhập xong",
+    import_state_failed: "không nhập được (chưa ghi dòng nào)",
+    import_state_expired: "đã quá hạn, tệp đã được xoá",
+    import_progress: "Tiến độ",
+    import_refresh: "Cập nhật tiến độ",
+    import_see_list: "Xem danh sách người dân",
+    import_columns_hint: "Dòng tiêu đề là dòng {line}. Chọn mỗi cột chứa thông tin gì (ví dụ cột “Chỗ ở” là Địa chỉ), rồi bấm “Lưu cách chọn cột”.",
+    import_column: "Cột",
+    import_save_mapping: "Lưu cách chọn cột",
+    import_rows: "{rows} dòng dữ liệu.",
 };
 
 /// English, the second locale.
@@ -915,7 +951,7 @@ pub static EN: Texts = Texts {
     channel_web: "via the website",
     channel_phone: "by phone",
     import_title: "Import a list from Excel",
-    import_intro: "Choose an Excel (.xlsx), LibreOffice (.ods) or .csv file. The header row needs: Họ và tên, Địa chỉ, Thôn (a hamlet lead may leave Thôn out); Năm sinh, Giới tính, Số điện thoại, Số CCCD are optional. People of the same hamlet and address form one household.",
+    import_intro: "Choose an Excel (.xlsx), LibreOffice (.ods) or .csv file. It needs the columns Họ và tên, Địa chỉ, Thôn (a hamlet lead may leave Thôn out); Năm sinh, Giới tính, Số điện thoại, Số CCCD are optional. After the upload you review the columns, check the file, then import it. People of the same hamlet and address form one household.",
     import_file: "List file",
     import_consent: "Everyone on the list agreed to be in the register. Recorded as:",
     import_check: "Check first",
@@ -924,7 +960,7 @@ pub static EN: Texts = Texts {
     import_column_ignored: "not used",
     import_missing: "Required columns missing",
     import_summary: "{rows} rows, {households} households.",
-    import_ok: "The file is valid. Choose it again and press Import.",
+    import_ok: "The file is valid. Press Import.",
     import_problems: "Lines to fix (nothing was imported):",
     import_line: "Line",
     import_done: "Imported {rows} people.",
@@ -1120,6 +1156,24 @@ pub static EN: Texts = Texts {
     move_history: "Household moves",
     move_from: "from household",
     move_to: "to household",
+    // import jobs
+    import_upload: "Upload",
+    import_recent: "Recent imports",
+    import_state: "State",
+    import_state_uploaded: "uploaded, review the columns",
+    import_state_mapped: "columns chosen, check it",
+    import_state_checked: "checked",
+    import_state_running: "importing",
+    import_state_done: "imported",
+    import_state_failed: "failed (nothing was written)",
+    import_state_expired: "expired, the file was deleted",
+    import_progress: "Progress",
+    import_refresh: "Refresh progress",
+    import_see_list: "See the list of residents",
+    import_columns_hint: "The header is line {line}. Choose what each column holds (for example “Chỗ ở” is the Address), then press “Save columns”.",
+    import_column: "Column",
+    import_save_mapping: "Save columns",
+    import_rows: "{rows} data rows.",
 };
 
 impl Texts {
@@ -1564,6 +1618,43 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             "Hãy chọn một hộ để chuyển đến, hoặc lập hộ mới (chỉ chọn một cách).",
             "Choose one household to move to, or a new household (only one of them).",
         ),
+        // import jobs
+        "file_wrong_type" => (
+            "Chỉ nhận tệp .xlsx, .ods hoặc .csv, và nội dung tệp phải đúng loại với tên tệp.",
+            "Only .xlsx, .ods or .csv files, whose content matches their name.",
+        ),
+        "import_missing_column" => (
+            "Còn thiếu cột bắt buộc (Họ và tên, Địa chỉ, Thôn). Hãy chọn cột rồi kiểm tra lại.",
+            "A required column (name, address, hamlet) is not chosen. Choose it and check again.",
+        ),
+        "import_mapping_duplicate" => {
+            ("Mỗi loại thông tin chỉ chọn cho một cột.", "Each kind of information can go to one column only.")
+        }
+        "import_mapping_invalid" => ("Cách chọn cột không đúng với tệp.", "The column choice does not fit the file."),
+        "import_not_ready" => (
+            "Lần nhập này không ở bước cho phép việc đó (có thể đang nhập hoặc đã xong).",
+            "This import is not at a step that allows this (it may be running or finished).",
+        ),
+        "import_has_problems" => (
+            "Còn dòng cần sửa nên chưa nhập được. Sửa tệp rồi tải lên lại.",
+            "Some lines need fixing, so nothing can be imported yet. Fix the file and upload it again.",
+        ),
+        "import_expired" => (
+            "Lần nhập này đã quá 24 giờ nên tệp đã bị xoá. Hãy tải tệp lên lại.",
+            "This import is older than 24 hours and its file was deleted. Upload the file again.",
+        ),
+        "import_worker_died" => (
+            "Việc nhập bị dừng giữa chừng (máy chủ khởi động lại). Chưa ghi dòng nào; hãy tải tệp lên lại.",
+            "The import stopped half-way (the server restarted). Nothing was written; upload the file again.",
+        ),
+        "import_rows_refused" => (
+            "Khi nhập, có dòng không còn hợp lệ (sổ đã thay đổi). Chưa ghi dòng nào; xem các dòng cần sửa bên dưới.",
+            "At import time some lines were no longer valid (the register changed). Nothing was written; see the lines below.",
+        ),
+        "import_failed" => (
+            "Nhập không thành công. Chưa ghi dòng nào; hãy thử lại.",
+            "The import failed. Nothing was written; try again.",
+        ),
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -1701,6 +1792,28 @@ mod tests {
         "household_not_in_team",
         "move_same_household",
         "move_destination_required",
+        // import jobs
+        "file_wrong_type",
+        "import_missing_column",
+        "import_mapping_duplicate",
+        "import_mapping_invalid",
+        "import_not_ready",
+        "import_has_problems",
+        "import_expired",
+        "import_worker_died",
+        "import_rows_refused",
+        "import_failed",
+        "import_other_hamlet",
+        "import_duplicate_phone",
+        "import_duplicate_cccd",
+        "import_duplicate_person",
+        "file_too_large",
+        "file_suspicious",
+        "file_has_macros",
+        "file_has_external_links",
+        "file_unreadable",
+        "file_too_many_rows",
+        "file_empty",
     ];
 
     #[test]

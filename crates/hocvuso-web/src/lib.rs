@@ -44,9 +44,9 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/export.xlsx", get(pages::register::export_register))
         .route(
             "/residents/import",
-            get(pages::register::import_form)
-                .post(pages::register::import_list)
-                .layer(DefaultBodyLimit::max(pages::register::IMPORT_LIMIT)),
+            get(pages::register::import::import_form)
+                .post(pages::register::import::upload_list)
+                .layer(DefaultBodyLimit::max(pages::register::import::IMPORT_LIMIT)),
         )
         .route("/left-behind/export.xlsx", get(pages::register::export_left_behind))
         .route("/residents/{resident_id}", get(pages::register::show_resident))
@@ -100,7 +100,12 @@ pub fn router(state: AppState) -> Router {
         .route("/teams/{team_id}/members/{membership_id}/role", post(pages::register::teams::change_role))
         .route("/teams/{team_id}/members/{membership_id}/end", post(pages::register::teams::end_membership))
         .route("/teams/{team_id}/assignments", post(pages::register::teams::assign_households))
-        .route("/residents/{resident_id}/move", post(pages::register::teams::move_resident));
+        .route("/residents/{resident_id}/move", post(pages::register::teams::move_resident))
+        // import jobs
+        .route("/residents/import/{job_id}", get(pages::register::import::show_import_job))
+        .route("/residents/import/{job_id}/mapping", post(pages::register::import::set_import_mapping))
+        .route("/residents/import/{job_id}/check", post(pages::register::import::check_import))
+        .route("/residents/import/{job_id}/commit", post(pages::register::import::commit_import));
     html.merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))

@@ -28,6 +28,17 @@ pub(crate) async fn run(database: &DatabaseArgs, args: ServeArgs) -> anyhow::Res
     if args.demo {
         crate::ops::load_demo(&ctx).await?;
     }
+    // import jobs: the files of expired jobs are purged every hour (and at each upload).
+    let purge_ctx = ctx.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(err) = hocvuso_app::register::import::purge_expired(&purge_ctx).await {
+                tracing::warn!(error = ?err, "purging expired import files failed");
+            }
+        }
+    });
     let state = AppState::new(ctx, WebSettings { secure_cookies: args.secure_cookies, is_demo: args.demo });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

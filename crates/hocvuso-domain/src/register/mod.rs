@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod help;
+pub mod import;
 pub mod skills;
 pub mod visits;
 // teams and moves

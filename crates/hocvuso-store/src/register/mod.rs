@@ -3,6 +3,7 @@
 
 mod field;
 mod help;
+pub(crate) mod import;
 mod skills;
 mod visits;
 // teams and moves

@@ -7,6 +7,7 @@ mod accounts;
 mod contests;
 mod field;
 mod guides;
+mod import;
 mod places;
 mod privacy;
 mod register;

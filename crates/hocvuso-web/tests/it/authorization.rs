@@ -21,6 +21,7 @@ struct Target {
     sign_off_id: i64,
     n_sign_offs: usize,
     n_visits: usize,
+    import_job_id: i64,
 }
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
@@ -40,6 +41,27 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
     let sign_offs = tx.list_sign_offs_in_scope(ResidentScope::Commune(CommuneId(commune))).await.unwrap();
     let sign_off = sign_offs.iter().find(|s| s.revoked_at.is_none()).unwrap();
     let n_visits = tx.list_visits(CommuneId(commune), resident.household_id).await.unwrap().len();
+    drop(tx);
+    // import jobs: a job of the commune's administrator, checked and ready to commit.
+    let import_job_id = {
+        let admin = if commune == 16777 { demo::ADMIN_A } else { demo::ADMIN_B };
+        let mut tx = app.ctx.store.read().await.unwrap();
+        let owner =
+            tx.list_users(Some(CommuneId(commune))).await.unwrap().into_iter().find(|u| u.phone.as_str() == admin);
+        let owner = owner.unwrap();
+        drop(tx);
+        let actor = hocvuso_domain::accounts::Actor {
+            user_id: owner.id,
+            role: owner.role,
+            province_code: None,
+            commune_id: Some(CommuneId(commune)),
+            hamlet_id: None,
+        };
+        let csv = format!("Họ và tên;Thôn;Địa chỉ\nNgười Thử;{};Số 1\n", hamlet.name);
+        let job = hocvuso_app::register::import::create_job(&app.ctx, &actor, "a.csv", csv.into_bytes()).await.unwrap();
+        hocvuso_app::register::import::check(&app.ctx, &actor, job.id).await.unwrap();
+        job.id.0
+    };
     Target {
         commune_code: if commune == 16777 { "16777" } else { "16804" },
         resident_id: resident.id.0,
@@ -53,6 +75,7 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
         sign_off_id: sign_off.id.0,
         n_sign_offs: sign_offs.len(),
         n_visits,
+        import_job_id,
     }
 }
 
@@ -68,6 +91,7 @@ fn fill(template: &str, target: &Target) -> String {
         .replace("{sign_off_id}", &target.sign_off_id.to_string())
         .replace("{commune_code}", target.commune_code)
         .replace("{province_code}", "40")
+        .replace("{import_job_id}", &target.import_job_id.to_string())
 }
 
 /// Every HTML route that touches commune data, with its method.
@@ -106,6 +130,11 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("POST", "/field/records"),
     // guides
     ("POST", "/residents/{resident_id}/guides-taught"),
+    // import jobs
+    ("GET", "/residents/import/{import_job_id}"),
+    ("POST", "/residents/import/{import_job_id}/mapping"),
+    ("POST", "/residents/import/{import_job_id}/check"),
+    ("POST", "/residents/import/{import_job_id}/commit"),
 ];
 
 async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
@@ -132,6 +161,13 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     assert_eq!(n_visits, target.n_visits, "{}: {who} recorded a visit in another commune", app.label);
     let taught = tx.list_guides_taught(resident.id).await.unwrap();
     assert!(taught.is_empty(), "{}: {who} recorded a guide taught in another commune", app.label);
+    let job = tx.import_job_by_id(commune, hocvuso_domain::ids::ImportJobId(target.import_job_id)).await.unwrap();
+    assert_eq!(
+        job.map(|j| j.state),
+        Some(hocvuso_domain::register::import::ImportState::Checked),
+        "{}: {who} changed another commune's import",
+        app.label
+    );
     let skills = tx.list_skills(commune).await.unwrap();
     assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
 }
@@ -214,6 +250,7 @@ async fn check(
         );
         let is_aggregate = template.ends_with("/figures");
         if template.contains("{resident_id}")
+            || template.contains("{import_job_id}")
             || (template.contains("{commune_code}") && !(is_aggregate && sees_aggregates))
         {
             assert!(

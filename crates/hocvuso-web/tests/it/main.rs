@@ -7,6 +7,7 @@ mod accounts;
 mod authorization;
 mod field;
 mod guides;
+mod import;
 mod pages;
 mod privacy;
 mod register;

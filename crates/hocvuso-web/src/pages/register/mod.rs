@@ -3,6 +3,7 @@
 pub(crate) mod field;
 pub(crate) mod help;
 // teams and moves
+pub(crate) mod import;
 pub(crate) mod teams;
 
 use std::collections::HashMap;
@@ -836,124 +837,6 @@ pub(crate) async fn export_visit_sheet(
     let actor = session.actor();
     let download = hocvuso_app::register::exports::export_visit_sheet(&state.ctx, &actor, query.filter()).await?;
     Ok(crate::pages::attachment(download.bytes, "application/pdf", &download.file_name))
-}
-
-struct ImportView {
-    columns: Vec<(String, &'static str)>,
-    missing: Vec<&'static str>,
-    summary: String,
-    problems: Vec<(usize, Vec<&'static str>)>,
-}
-
-#[derive(Template)]
-#[template(path = "import.html")]
-struct ImportPage {
-    ctx: PageContext,
-    report: Option<ImportView>,
-    errors: Vec<&'static str>,
-}
-
-fn field_name(field: hocvuso_app::register::import::Field, t: &Texts) -> &'static str {
-    use hocvuso_app::register::import::Field;
-    match field {
-        Field::FullName => t.full_name,
-        Field::BirthYear => t.birth_year,
-        Field::Gender => t.gender,
-        Field::Phone => t.phone,
-        Field::Cccd => t.cccd,
-        Field::Hamlet => t.hamlet,
-        Field::Address => t.address,
-    }
-}
-
-/// `GET /residents/import`
-pub(crate) async fn import_form(
-    State(state): State<AppState>,
-    lang: Lang,
-    SignedIn(session): SignedIn,
-) -> Result<Response, WebError> {
-    if !matches!(session.user.role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
-        return Err(WebError(hocvuso_app::AppError::Forbidden));
-    }
-    render(&ImportPage {
-        ctx: PageContext::new(&state, lang, Some(&session), "/residents"),
-        report: None,
-        errors: Vec::new(),
-    })
-}
-
-/// Most bytes an uploaded list may have (the spreadsheet reader checks again, with its own limits).
-pub(crate) const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
-
-/// `POST /residents/import` (multipart): checks the file, and imports it when asked and every row is valid.
-pub(crate) async fn import_list(
-    State(state): State<AppState>,
-    lang: Lang,
-    SignedIn(session): SignedIn,
-    mut multipart: axum::extract::Multipart,
-) -> Result<Response, WebError> {
-    let (mut csrf, mut consent, mut mode, mut file) = (String::new(), String::new(), String::new(), Vec::new());
-    let malformed = || WebError(hocvuso_app::AppError::invalid("file", "form_malformed"));
-    while let Some(field) = multipart.next_field().await.map_err(|_| malformed())? {
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.map_err(|_| malformed())?,
-            "consent" => consent = field.text().await.map_err(|_| malformed())?,
-            "mode" => mode = field.text().await.map_err(|_| malformed())?,
-            "file" => {
-                file = field
-                    .bytes()
-                    .await
-                    .map_err(|_| WebError(hocvuso_app::AppError::invalid("file", "file_too_large")))?
-                    .to_vec()
-            }
-            _ => {}
-        }
-    }
-    if !crate::extract::tokens_match(&csrf, &session.csrf_token) {
-        return Ok(crate::extract::csrf_refused());
-    }
-    let t = lang.texts();
-    let ctx = PageContext::new(&state, lang, Some(&session), "/residents");
-    let commit = mode == "import";
-    match hocvuso_app::register::import::import_register(&state.ctx, &session.actor(), file, &consent, commit).await {
-        Ok(report) => {
-            let mut summary = t
-                .import_summary
-                .replace("{rows}", &report.n_rows.to_string())
-                .replace("{households}", &report.n_households.to_string());
-            if report.is_committed {
-                summary = format!("{summary} {}", t.import_done.replace("{rows}", &report.n_rows.to_string()));
-            }
-            let is_refused = !report.problems.is_empty() || !report.missing.is_empty();
-            let view = ImportView {
-                columns: report
-                    .columns
-                    .iter()
-                    .map(|(header, field)| {
-                        (header.clone(), field.map_or(t.import_column_ignored, |f| field_name(f, t)))
-                    })
-                    .collect(),
-                missing: report.missing.iter().map(|f| field_name(*f, t)).collect(),
-                summary,
-                problems: report
-                    .problems
-                    .iter()
-                    .map(|p| (p.line, p.codes.iter().map(|code| crate::i18n::error_message(code, lang)).collect()))
-                    .collect(),
-            };
-            let page = ImportPage { ctx, report: Some(view), errors: Vec::new() };
-            let status =
-                if is_refused { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-            crate::pages::render_with_status(status, &page)
-        }
-        Err(err) => {
-            let errors = crate::pages::form_errors(err, lang)?;
-            crate::pages::render_with_status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &ImportPage { ctx, report: None, errors },
-            )
-        }
-    }
 }
 
 #[derive(Deserialize)]
