@@ -376,6 +376,24 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_overrides_the_embedded_guides() {
+        let dir = std::env::temp_dir().join(format!("hv-guides-dir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("quet-ma-qr")).unwrap();
+        for (name, bytes) in embedded::EMBEDDED {
+            if name.starts_with("quet-ma-qr") {
+                std::fs::write(dir.join(name), bytes).unwrap();
+            }
+        }
+        std::fs::write(dir.join("bad.md"), "+++\ntitle = \"x\"\nslug = \"bad\"\n+++\n<script>x</script>\n").unwrap();
+        let library = GuideLibrary::from_dir(&dir).unwrap();
+        assert_eq!(library.list().iter().map(|g| g.slug.as_str()).collect::<Vec<_>>(), vec!["quet-ma-qr"]);
+        assert_eq!(library.problems().len(), 1);
+        assert!(library.problems()[0].path.ends_with("/bad.md"), "{:?}", library.problems());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn searches_find_the_right_guide_first() {
         let library = GuideLibrary::embedded();
         for (query, slug) in [
