@@ -421,6 +421,16 @@ async function guidesOffline(browser) {
       [JSON.stringify(audio)]);
     check('guides: the browser can play the audio', audio.playable !== '', [JSON.stringify(audio)]);
 
+    // Print: the guide's leaflet link gives a PDF.
+    const leaflet = await page.evaluate(async () => {
+      const href = document.querySelector('.print-leaflet a').getAttribute('href');
+      const res = await fetch(href);
+      const body = new Uint8Array(await res.arrayBuffer());
+      return { href, status: res.status, type: res.headers.get('content-type'), magic: String.fromCharCode(...body.slice(0, 4)) };
+    });
+    check('guides: the leaflet link gives a PDF', leaflet.status === 200 && leaflet.type === 'application/pdf' && leaflet.magic === '%PDF',
+      [JSON.stringify(leaflet)]);
+
     // Senior mode: one step per screen, large text, next and back.
     await Promise.all([page.waitForURL(/senior\/1$/), page.click('a[href$="/senior/1"]')]);
     const size = await page.$eval('.senior p', (p) => parseFloat(getComputedStyle(p).fontSize));

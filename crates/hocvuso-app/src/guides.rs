@@ -343,6 +343,53 @@ pub async fn guides_taught(ctx: &Ctx, actor: &Actor, resident_id: ResidentId) ->
     Ok(tx.list_guides_taught(resident_id).await?)
 }
 
+/// The paper of a leaflet.
+pub use hocvuso_print::pdf::Paper;
+
+/// A guide's printable leaflet (A5 or A4): its steps with their pictures and a QR code to `guide_url`, the online
+/// guide. The footer names the commune when the deployment serves exactly one. Typeset off the async runtime.
+pub async fn leaflet(
+    ctx: &Ctx,
+    slug: &str,
+    paper: Paper,
+    guide_url: String,
+) -> Result<crate::register::exports::Download, AppError> {
+    use anyhow::Context as _;
+    use hocvuso_print::pdf::{DocDate, Leaflet, LeafletStep, render_leaflet};
+
+    let library = Arc::clone(&ctx.guides);
+    let guide = library.get(slug)?;
+    let mut steps = Vec::with_capacity(guide.steps.len());
+    for step in &guide.steps {
+        let picture = library.picture(&guide.slug, &step.picture).ok().map(|bytes| bytes.to_vec());
+        steps.push(LeafletStep { title: step.title.clone(), text: step.text.clone(), picture_svg: picture });
+    }
+    let served = crate::places::list_served_communes(ctx).await?;
+    let commune = match served.as_slice() {
+        [only] => only.name.clone(),
+        _ => String::new(),
+    };
+    let today = hocvuso_domain::calendar::vietnam_date(ctx.now());
+    let leaflet = Leaflet {
+        title: guide.title.clone(),
+        summary: guide.summary.clone(),
+        steps,
+        url: guide_url,
+        paper,
+        date: DocDate { year: today.year(), month: u8::from(today.month()), day: today.day() },
+        commune,
+    };
+    let bytes = tokio::task::spawn_blocking(move || render_leaflet(&leaflet))
+        .await
+        .context("leaflet task")?
+        .context("leaflet")?;
+    let size = match paper {
+        Paper::A4 => "a4",
+        Paper::A5 => "a5",
+    };
+    Ok(crate::register::exports::Download { file_name: format!("huong-dan-{}-{size}.pdf", guide.slug), bytes })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/guides-sw.js", get(pages::guides::service_worker))
         .route("/guides/me.json", get(pages::guides::my_progress))
         .route("/guides/{slug}/done", post(pages::guides::finish_guide))
+        .route("/guides/{slug}/leaflet.pdf", get(pages::guides::leaflet))
         .route("/residents/{resident_id}/guides-taught", post(pages::guides::record_guide_taught))
         // teams and moves
         .route("/teams", get(pages::register::teams::list_teams).post(pages::register::teams::create_team))

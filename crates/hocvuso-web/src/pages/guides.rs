@@ -296,3 +296,34 @@ pub(crate) async fn record_guide_taught(
         .await?;
     Ok(Redirect::to(&format!("/residents/{resident_id}?saved=1")).into_response())
 }
+
+#[derive(Deserialize)]
+pub(crate) struct LeafletQuery {
+    paper: Option<String>,
+}
+
+/// The site's own address as the browser reached it, for the leaflet's QR code. A Host header that is not a plain
+/// host name (with an optional port) is ignored and the printed address stays relative.
+fn site_origin(headers: &axum::http::HeaderMap, secure: bool) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let plain = !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if plain { format!("{}://{host}", if secure { "https" } else { "http" }) } else { String::new() }
+}
+
+/// `GET /guides/{slug}/leaflet.pdf?paper=a5|a4`: the guide as a printable leaflet with a QR code to this page.
+pub(crate) async fn leaflet(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(slug): Path<String>,
+    Query(query): Query<LeafletQuery>,
+) -> Result<Response, WebError> {
+    let paper = match query.paper.as_deref() {
+        Some("a4") => hocvuso_app::guides::Paper::A4,
+        _ => hocvuso_app::guides::Paper::A5,
+    };
+    let url = format!("{}/guides/{slug}", site_origin(&headers, state.settings.secure_cookies));
+    let download = hocvuso_app::guides::leaflet(&state.ctx, &slug, paper, url).await?;
+    Ok(crate::pages::attachment(download.bytes, "application/pdf", &download.file_name))
+}

@@ -250,3 +250,56 @@ async fn a_signed_in_resident_keeps_finished_guides() {
         assert!(!anonymous_done.status.is_success());
     }
 }
+
+async fn get_bytes(app: &TestApp, path: &str, host: &str) -> (StatusCode, String, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path).header("host", host).body(axum::body::Body::empty()).unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, kind, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn every_guide_prints_as_a_leaflet_whose_text_is_the_guide() {
+    let app = TestApp::all().await.remove(0);
+    let page = app.get("/guides/dang-ky-khai-sinh", None).await;
+    assert!(
+        page.body.contains("href=\"/guides/dang-ky-khai-sinh/leaflet.pdf?paper=a4\""),
+        "the guide links its leaflet"
+    );
+    let guide = app.ctx.guides.get("dang-ky-khai-sinh").unwrap();
+    for paper in ["a5", "a4"] {
+        let (status, kind, pdf) =
+            get_bytes(&app, &format!("/guides/dang-ky-khai-sinh/leaflet.pdf?paper={paper}"), "xa.example.vn").await;
+        assert_eq!(status, StatusCode::OK, "{paper}");
+        assert_eq!(kind, "application/pdf");
+        assert!(pdf.starts_with(b"%PDF"), "{paper}");
+        let Some(text) = hocvuso_test_support::pdf::poppler("pdftotext", &["-raw", "-", "-"], &pdf) else { continue };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&guide.title), "{paper}: {text}");
+        assert!(
+            text.contains("http://xa.example.vn/guides/dang-ky-khai-sinh"),
+            "{paper}: the address under the QR code"
+        );
+        let mut from = 0;
+        for step in &guide.steps {
+            let title = step.title.split_whitespace().collect::<Vec<_>>().join(" ");
+            let at = text[from..]
+                .find(&title)
+                .unwrap_or_else(|| panic!("{paper}: step {:?} missing or out of order", step.title));
+            from += at + title.len();
+        }
+        let info = hocvuso_test_support::pdf::poppler("pdfinfo", &["-"], &pdf).unwrap();
+        let size = if paper == "a4" { "595.276 x 841.89" } else { "419.528 x 595.276" };
+        assert!(info.contains(size), "{paper}: {info}");
+    }
+    // A forged Host header does not reach the QR code: the address stays relative.
+    let (_, _, pdf) = get_bytes(&app, "/guides/zalo-goi-video/leaflet.pdf", "evil.example\"><x").await;
+    if let Some(text) = hocvuso_test_support::pdf::poppler("pdftotext", &["-raw", "-", "-"], &pdf) {
+        assert!(!text.contains("evil.example"), "{text}");
+    }
+    let (missing, _, _) = get_bytes(&app, "/guides/no-such-guide/leaflet.pdf", "localhost").await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
+}
