@@ -21,6 +21,9 @@ struct Target {
     sign_off_id: i64,
     n_sign_offs: usize,
     n_visits: usize,
+    // teams and moves
+    team_id: i64,
+    n_team_members: usize,
 }
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
@@ -40,7 +43,11 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
     let sign_offs = tx.list_sign_offs_in_scope(ResidentScope::Commune(CommuneId(commune))).await.unwrap();
     let sign_off = sign_offs.iter().find(|s| s.revoked_at.is_none()).unwrap();
     let n_visits = tx.list_visits(CommuneId(commune), resident.household_id).await.unwrap().len();
+    let team = tx.list_teams(CommuneId(commune)).await.unwrap().into_iter().next().unwrap().0;
+    let n_team_members = tx.team_members(CommuneId(commune), team.id).await.unwrap().len();
     Target {
+        team_id: team.id.0,
+        n_team_members,
         commune_code: if commune == 16777 { "16777" } else { "16804" },
         resident_id: resident.id.0,
         household_id: resident.household_id.0,
@@ -68,6 +75,7 @@ fn fill(template: &str, target: &Target) -> String {
         .replace("{sign_off_id}", &target.sign_off_id.to_string())
         .replace("{commune_code}", target.commune_code)
         .replace("{province_code}", "40")
+        .replace("{team_id}", &target.team_id.to_string())
 }
 
 /// Every HTML route that touches commune data, with its method.
@@ -104,6 +112,12 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("GET", "/field"),
     ("GET", "/field/households/{household_id}"),
     ("POST", "/field/records"),
+    // teams and moves
+    ("GET", "/teams"),
+    ("GET", "/teams/{team_id}"),
+    ("POST", "/teams/{team_id}/members"),
+    ("POST", "/teams/{team_id}/assignments"),
+    ("POST", "/residents/{resident_id}/move"),
 ];
 
 async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
@@ -130,6 +144,9 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     assert_eq!(n_visits, target.n_visits, "{}: {who} recorded a visit in another commune", app.label);
     let skills = tx.list_skills(commune).await.unwrap();
     assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
+    let n_team_members = tx.team_members(commune, hocvuso_domain::ids::TeamId(target.team_id)).await.unwrap().len();
+    assert_eq!(n_team_members, target.n_team_members, "{}: {who} changed another commune's team", app.label);
+    assert_eq!(resident.household_id.0, target.household_id, "{}: {who} moved another commune's resident", app.label);
 }
 
 /// Whether a response shows the target's resident (by link or JSON id) or hamlet. Names alone are not
@@ -208,6 +225,7 @@ async fn check(
         );
         let is_aggregate = template.ends_with("/figures");
         if template.contains("{resident_id}")
+            || template.contains("{team_id}")
             || (template.contains("{commune_code}") && !(is_aggregate && sees_aggregates))
         {
             assert!(
@@ -304,7 +322,7 @@ async fn anonymous_visitors_are_sent_to_sign_in() {
             if *method != "GET" || template.contains('?') {
                 continue;
             }
-            let path = template.replace("{resident_id}", "1");
+            let path = template.replace("{resident_id}", "1").replace("{team_id}", "1");
             let response = app.get(&path, None).await;
             assert_eq!(response.status, StatusCode::SEE_OTHER, "{}: {path}", app.label);
             assert!(response.location().starts_with("/login?next="), "{}: {path}", app.label);
