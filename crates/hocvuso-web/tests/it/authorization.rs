@@ -24,6 +24,7 @@ struct Target {
     // teams and moves
     team_id: i64,
     n_team_members: usize,
+    membership_id: i64,
 }
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
@@ -44,8 +45,10 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
     let sign_off = sign_offs.iter().find(|s| s.revoked_at.is_none()).unwrap();
     let n_visits = tx.list_visits(CommuneId(commune), resident.household_id).await.unwrap().len();
     let team = tx.list_teams(CommuneId(commune)).await.unwrap().into_iter().next().unwrap().0;
-    let n_team_members = tx.team_members(CommuneId(commune), team.id).await.unwrap().len();
+    let members = tx.team_members(CommuneId(commune), team.id).await.unwrap();
+    let n_team_members = members.len();
     Target {
+        membership_id: members.first().unwrap().id,
         team_id: team.id.0,
         n_team_members,
         commune_code: if commune == 16777 { "16777" } else { "16804" },
@@ -76,6 +79,7 @@ fn fill(template: &str, target: &Target) -> String {
         .replace("{commune_code}", target.commune_code)
         .replace("{province_code}", "40")
         .replace("{team_id}", &target.team_id.to_string())
+        .replace("{membership_id}", &target.membership_id.to_string())
 }
 
 /// Every HTML route that touches commune data, with its method.
@@ -117,6 +121,8 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("GET", "/teams/{team_id}"),
     ("POST", "/teams/{team_id}/members"),
     ("POST", "/teams/{team_id}/assignments"),
+    ("POST", "/teams/{team_id}/members/{membership_id}/role"),
+    ("POST", "/teams/{team_id}/members/{membership_id}/end"),
     ("POST", "/residents/{resident_id}/move"),
 ];
 
@@ -144,8 +150,9 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     assert_eq!(n_visits, target.n_visits, "{}: {who} recorded a visit in another commune", app.label);
     let skills = tx.list_skills(commune).await.unwrap();
     assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
-    let n_team_members = tx.team_members(commune, hocvuso_domain::ids::TeamId(target.team_id)).await.unwrap().len();
-    assert_eq!(n_team_members, target.n_team_members, "{}: {who} changed another commune's team", app.label);
+    let members = tx.team_members(commune, hocvuso_domain::ids::TeamId(target.team_id)).await.unwrap();
+    assert_eq!(members.len(), target.n_team_members, "{}: {who} changed another commune's team", app.label);
+    assert!(members.iter().all(|m| m.is_active()), "{}: {who} ended a membership in another commune", app.label);
     assert_eq!(resident.household_id.0, target.household_id, "{}: {who} moved another commune's resident", app.label);
 }
 
