@@ -202,6 +202,12 @@ async function signedIn(browser, role, phone) {
           await checkPage(page, role, '/residents/import', { shot: 'residents-import' });
         }
       }
+      // teams and moves: the list of teams leads to a team's page.
+      if (pathname === '/teams') {
+        const first = await page.$eval('table a[href^="/teams/"]', (a) => a.getAttribute('href')).catch(() => null);
+        check(`${role} /teams: lists a team`, first !== null, ['no table a[href^="/teams/"]']);
+        if (first) await checkPage(page, role, first, { shot: 'team-detail' });
+      }
       // The field page leads to one household's page with its forms.
       if (pathname === '/field') {
         const first = await page.$eval('a[href^="/field/households/"]', (a) => a.getAttribute('href'))
@@ -525,6 +531,45 @@ async function importHamletList(browser) {
   }
 }
 
+// --- teams and moves ----------------------------------------------------------------------------------
+// The commune staff opens /teams, the first hamlet's team, ticks a household nobody looks after and assigns it to
+// the team's volunteer; the page then shows the household as assigned to them.
+async function teamAssignment(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await checkPage(page, 'commune-staff', '/teams', { shot: 'teams-staff' });
+    const href = await page.$eval('table a[href^="/teams/"]', (a) => a.getAttribute('href'));
+    const teamHrefs = await page.$$eval('table a[href^="/teams/"]', (links) => links.map((a) => a.getAttribute('href')));
+    let opened = null;
+    for (const candidate of [href, ...teamHrefs]) {
+      await checkPage(page, 'commune-staff', candidate, { shot: 'team-staff' });
+      if (await page.$('#volunteer')) { opened = candidate; break; }
+    }
+    check('team assignment: a team with a volunteer', opened !== null, ['no team page with #volunteer']);
+    if (!opened) return;
+    const row = page.locator('tbody tr', { hasText: /Chưa giao/ }).first();
+    const householdId = await row.locator('input[name="household_ids"]').getAttribute('value');
+    await row.locator('input[name="household_ids"]').check();
+    await page.selectOption('#volunteer', { index: 1 });
+    const volunteerName = (await page.$eval('#volunteer', (s) => s.options[s.selectedIndex].textContent)).trim();
+    await Promise.all([
+      page.waitForURL((url) => url.search.includes('saved=1')),
+      page.click('button[name="action"][value="assign"]'),
+    ]);
+    const saved = await page.locator('p.ok[role="status"]').count();
+    check('team assignment: saved', saved === 1, [`url ${page.url()}`]);
+    const assigned = await page.locator('tbody tr', { has: page.locator(`input[value="${householdId}"]`) }).innerText();
+    check('team assignment: the household shows its volunteer', assigned.includes(volunteerName), [assigned]);
+  } finally {
+    await context.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -540,6 +585,12 @@ try {
     await fieldOffline(browser);
   } catch (err) {
     check('field offline: runs to the end', false, [err.stack || String(err)]);
+  }
+  // teams and moves
+  try {
+    await teamAssignment(browser);
+  } catch (err) {
+    check('team assignment: runs to the end', false, [err.stack || String(err)]);
   }
   for (const [role, phone] of ROLES) {
     try {

@@ -22,6 +22,10 @@ struct Target {
     n_sign_offs: usize,
     n_visits: usize,
     import_job_id: i64,
+    // teams and moves
+    team_id: i64,
+    n_team_members: usize,
+    membership_id: i64,
 }
 
 async fn target_in(app: &TestApp, commune: i64) -> Target {
@@ -41,6 +45,9 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
     let sign_offs = tx.list_sign_offs_in_scope(ResidentScope::Commune(CommuneId(commune))).await.unwrap();
     let sign_off = sign_offs.iter().find(|s| s.revoked_at.is_none()).unwrap();
     let n_visits = tx.list_visits(CommuneId(commune), resident.household_id).await.unwrap().len();
+    let team = tx.list_teams(CommuneId(commune)).await.unwrap().into_iter().next().unwrap().0;
+    let members = tx.team_members(CommuneId(commune), team.id).await.unwrap();
+    let n_team_members = members.len();
     drop(tx);
     // import jobs: a job of the commune's administrator, checked and ready to commit.
     let import_job_id = {
@@ -63,6 +70,9 @@ async fn target_in(app: &TestApp, commune: i64) -> Target {
         job.id.0
     };
     Target {
+        membership_id: members.first().unwrap().id,
+        team_id: team.id.0,
+        n_team_members,
         commune_code: if commune == 16777 { "16777" } else { "16804" },
         resident_id: resident.id.0,
         household_id: resident.household_id.0,
@@ -92,6 +102,8 @@ fn fill(template: &str, target: &Target) -> String {
         .replace("{commune_code}", target.commune_code)
         .replace("{province_code}", "40")
         .replace("{import_job_id}", &target.import_job_id.to_string())
+        .replace("{team_id}", &target.team_id.to_string())
+        .replace("{membership_id}", &target.membership_id.to_string())
 }
 
 /// Every HTML route that touches commune data, with its method.
@@ -135,6 +147,14 @@ const HTML_ROUTES: &[(&str, &str)] = &[
     ("POST", "/residents/import/{import_job_id}/mapping"),
     ("POST", "/residents/import/{import_job_id}/check"),
     ("POST", "/residents/import/{import_job_id}/commit"),
+    // teams and moves
+    ("GET", "/teams"),
+    ("GET", "/teams/{team_id}"),
+    ("POST", "/teams/{team_id}/members"),
+    ("POST", "/teams/{team_id}/assignments"),
+    ("POST", "/teams/{team_id}/members/{membership_id}/role"),
+    ("POST", "/teams/{team_id}/members/{membership_id}/end"),
+    ("POST", "/residents/{resident_id}/move"),
 ];
 
 async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
@@ -170,6 +190,10 @@ async fn assert_target_untouched(app: &TestApp, target: &Target, who: &str) {
     );
     let skills = tx.list_skills(commune).await.unwrap();
     assert!(!skills[0].is_retired, "{}: {who} changed another commune's checklist", app.label);
+    let members = tx.team_members(commune, hocvuso_domain::ids::TeamId(target.team_id)).await.unwrap();
+    assert_eq!(members.len(), target.n_team_members, "{}: {who} changed another commune's team", app.label);
+    assert!(members.iter().all(|m| m.is_active()), "{}: {who} ended a membership in another commune", app.label);
+    assert_eq!(resident.household_id.0, target.household_id, "{}: {who} moved another commune's resident", app.label);
 }
 
 /// Whether a response shows the target's resident (by link or JSON id) or hamlet. Names alone are not
@@ -251,6 +275,7 @@ async fn check(
         let is_aggregate = template.ends_with("/figures");
         if template.contains("{resident_id}")
             || template.contains("{import_job_id}")
+            || template.contains("{team_id}")
             || (template.contains("{commune_code}") && !(is_aggregate && sees_aggregates))
         {
             assert!(
@@ -347,7 +372,7 @@ async fn anonymous_visitors_are_sent_to_sign_in() {
             if *method != "GET" || template.contains('?') {
                 continue;
             }
-            let path = template.replace("{resident_id}", "1");
+            let path = template.replace("{resident_id}", "1").replace("{team_id}", "1");
             let response = app.get(&path, None).await;
             assert_eq!(response.status, StatusCode::SEE_OTHER, "{}: {path}", app.label);
             assert!(response.location().starts_with("/login?next="), "{}: {path}", app.label);
