@@ -84,7 +84,9 @@ async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug
   };
   const onPageError = (err) => consoleErrors.push(`uncaught: ${err.message}`);
   const onFailed = (req) => {
-    if (req.url().startsWith(ORIGIN)) failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`);
+    // Chromium cancels a favicon fetch at will (seen as net::ERR_ABORTED on a fresh context); the page does not need it.
+    const favicon = req.url().startsWith(`${ORIGIN}/static/icon.`) && req.failure()?.errorText === 'net::ERR_ABORTED';
+    if (req.url().startsWith(ORIGIN) && !favicon) failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`);
   };
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
