@@ -1,8 +1,7 @@
 use hocvuso_domain::accounts::Role;
 use hocvuso_domain::person_name::PersonName;
-use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::register::NewResident;
-use hocvuso_store::{NewUser, StoreError};
+use hocvuso_store::StoreError;
 use hocvuso_test_support::{stores, test_now};
 use time::Duration;
 
@@ -12,21 +11,8 @@ async fn finished_guides_are_kept_once_per_user() {
         let store = &test.store;
         let (commune, _, _) = crate::seed_commune(store, 16777).await;
         let mut tx = store.write().await.unwrap();
-        let user = tx
-            .insert_user(
-                &NewUser {
-                    phone: PhoneNumber::parse("0911111113").unwrap(),
-                    display_name: "Dân".into(),
-                    password_hash: "x".into(),
-                    role: Role::Resident,
-                    province_code: None,
-                    commune_id: Some(commune),
-                    hamlet_id: None,
-                },
-                test_now(),
-            )
-            .await
-            .unwrap();
+        let user =
+            tx.insert_user(&crate::new_user(commune, "0911111113", Role::Resident, None), test_now()).await.unwrap();
         tx.insert_guide_progress(user, "quet-ma-qr", test_now()).await.unwrap();
         tx.insert_guide_progress(user, "quet-ma-qr", test_now() + Duration::days(1)).await.unwrap();
         tx.insert_guide_progress(user, "zalo-ket-ban", test_now() + Duration::hours(1)).await.unwrap();
@@ -49,21 +35,8 @@ async fn guides_taught_belong_to_a_resident_of_the_commune() {
         let (commune, _, household) = crate::seed_commune(store, 16777).await;
         let (other_commune, _, _) = crate::seed_commune(store, 16804).await;
         let mut tx = store.write().await.unwrap();
-        let volunteer = tx
-            .insert_user(
-                &NewUser {
-                    phone: PhoneNumber::parse("0911111112").unwrap(),
-                    display_name: "TNV".into(),
-                    password_hash: "x".into(),
-                    role: Role::Volunteer,
-                    province_code: None,
-                    commune_id: Some(commune),
-                    hamlet_id: None,
-                },
-                test_now(),
-            )
-            .await
-            .unwrap();
+        let volunteer =
+            tx.insert_user(&crate::new_user(commune, "0911111112", Role::Volunteer, None), test_now()).await.unwrap();
         let resident = tx
             .insert_resident(
                 commune,

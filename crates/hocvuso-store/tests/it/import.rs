@@ -3,11 +3,10 @@
 use hocvuso_domain::accounts::{ResidentScope, Role};
 use hocvuso_domain::ids::ImportJobId;
 use hocvuso_domain::person_name::PersonName;
-use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::privacy::{AuditAction, ConsentMethod};
 use hocvuso_domain::register::NewResident;
 use hocvuso_domain::register::import::{ImportField, ImportProblem, ImportState};
-use hocvuso_store::{NewImportJob, NewUser};
+use hocvuso_store::NewImportJob;
 use hocvuso_test_support::{stores, test_now};
 
 #[tokio::test]
@@ -17,18 +16,7 @@ async fn a_job_keeps_its_file_mapping_and_report_until_it_ends() {
         let (commune, hamlet, _) = crate::seed_commune(store, 16777).await;
         let mut tx = store.write().await.unwrap();
         let owner = tx
-            .insert_user(
-                &NewUser {
-                    phone: PhoneNumber::parse("0911111112").unwrap(),
-                    display_name: "Trưởng thôn".into(),
-                    password_hash: "x".into(),
-                    role: Role::HamletLead,
-                    province_code: None,
-                    commune_id: Some(commune),
-                    hamlet_id: Some(hamlet),
-                },
-                test_now(),
-            )
+            .insert_user(&crate::new_user(commune, "0911111112", Role::HamletLead, Some(hamlet)), test_now())
             .await
             .unwrap();
         let bytes: Vec<u8> = (0..=255).collect();
@@ -102,18 +90,7 @@ async fn a_commit_writes_households_residents_consents_and_audit_in_batches() {
         let (commune, hamlet, household) = crate::seed_commune(store, 16777).await;
         let mut tx = store.write().await.unwrap();
         let owner = tx
-            .insert_user(
-                &NewUser {
-                    phone: PhoneNumber::parse("0911111113").unwrap(),
-                    display_name: "Cán bộ".into(),
-                    password_hash: "x".into(),
-                    role: Role::CommuneStaff,
-                    province_code: None,
-                    commune_id: Some(commune),
-                    hamlet_id: None,
-                },
-                test_now(),
-            )
+            .insert_user(&crate::new_user(commune, "0911111113", Role::CommuneStaff, None), test_now())
             .await
             .unwrap();
         let job_id = tx

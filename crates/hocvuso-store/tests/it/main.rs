@@ -20,6 +20,24 @@ use hocvuso_domain::places::{HamletKind, NewHamlet};
 use hocvuso_store::Store;
 use hocvuso_test_support::test_now;
 
+/// An account of a commune for the tests (its name says nothing; the password hash is a placeholder).
+fn new_user(
+    commune_id: CommuneId,
+    phone: &str,
+    role: hocvuso_domain::accounts::Role,
+    hamlet_id: Option<HamletId>,
+) -> hocvuso_store::NewUser {
+    hocvuso_store::NewUser {
+        phone: hocvuso_domain::phone::PhoneNumber::parse(phone).unwrap(),
+        display_name: format!("Người {phone}"),
+        password_hash: "x".into(),
+        role,
+        province_code: None,
+        commune_id: Some(commune_id),
+        hamlet_id,
+    }
+}
+
 /// Activates commune 16777 with one hamlet and one household; returns their ids.
 async fn seed_commune(store: &Store, commune: i64) -> (CommuneId, HamletId, HouseholdId) {
     let commune_id = CommuneId(commune);

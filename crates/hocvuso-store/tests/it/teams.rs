@@ -1,32 +1,17 @@
 use hocvuso_domain::accounts::{ResidentScope, Role};
 use hocvuso_domain::ids::{CommuneId, TeamId, UserId};
 use hocvuso_domain::person_name::PersonName;
-use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::places::{HamletKind, NewHamlet};
 use hocvuso_domain::privacy::{ConsentMethod, ConsentPurpose};
 use hocvuso_domain::register::NewResident;
 use hocvuso_domain::register::teams::TeamRole;
-use hocvuso_store::{NewUser, Store, StoreError};
+use hocvuso_store::{Store, StoreError};
 use hocvuso_test_support::{stores, test_now};
 use time::Duration;
 
 async fn add_user(store: &Store, commune: CommuneId, phone: &str, role: Role) -> UserId {
     let mut tx = store.write().await.unwrap();
-    let id = tx
-        .insert_user(
-            &NewUser {
-                phone: PhoneNumber::parse(phone).unwrap(),
-                display_name: format!("Người {phone}"),
-                password_hash: "x".into(),
-                role,
-                province_code: None,
-                commune_id: Some(commune),
-                hamlet_id: None,
-            },
-            test_now(),
-        )
-        .await
-        .unwrap();
+    let id = tx.insert_user(&crate::new_user(commune, phone, role, None), test_now()).await.unwrap();
     tx.commit().await.unwrap();
     id
 }
