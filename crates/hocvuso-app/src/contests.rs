@@ -43,10 +43,6 @@ fn manage(actor: &Actor, commune_id: CommuneId) -> Result<(), AppError> {
     if actor.can_manage_contests(commune_id) { Ok(()) } else { Err(AppError::NotFound) }
 }
 
-fn internal(err: StoreError) -> AppError {
-    AppError::from(err)
-}
-
 /// Reads a question file in the organisers' plain-text form and adds its questions to the commune's bank,
 /// all of them or (when any question or line is wrong) none.
 pub async fn import_question_text(
@@ -190,7 +186,7 @@ pub async fn register(ctx: &Ctx, contest_id: ContestId, input: &EntrantInput) ->
     match tx.insert_entrant(&entrant, &code_hash(&code), now).await {
         Ok(_) => {}
         Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_already_registered")),
-        Err(err) => return Err(internal(err)),
+        Err(err) => return Err(err.into()),
     }
     tx.commit().await?;
     Ok(Registration { code })
@@ -240,6 +236,28 @@ async fn close_overdue(
         }
     }
     Ok(())
+}
+
+/// A participant's contest, registration, the contest's questions and their attempts, with the overdue ones closed.
+struct Participant {
+    contest: Contest,
+    entrant: Entrant,
+    questions: Vec<(QuestionId, Question)>,
+    attempts: Vec<Attempt>,
+}
+
+async fn participant(
+    tx: &mut Tx,
+    contest_id: ContestId,
+    code: &str,
+    now: OffsetDateTime,
+) -> Result<Participant, AppError> {
+    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
+    let entrant = entrant(tx, contest_id, code).await?;
+    let questions = tx.contest_questions(contest_id).await?;
+    let mut attempts = tx.attempts_of(entrant.id).await?;
+    close_overdue(tx, &contest, &questions, &mut attempts, now).await?;
+    Ok(Participant { contest, entrant, questions, attempts })
 }
 
 /// One question as the participant sees it: options in the attempt's order, never the key.
@@ -317,11 +335,7 @@ async fn view(
 pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Result<AttemptView, AppError> {
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
-    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
-    let entrant = entrant(&mut tx, contest_id, code).await?;
-    let questions = tx.contest_questions(contest_id).await?;
-    let mut attempts = tx.attempts_of(entrant.id).await?;
-    close_overdue(&mut tx, &contest, &questions, &mut attempts, now).await?;
+    let Participant { contest, entrant, questions, attempts } = participant(&mut tx, contest_id, code, now).await?;
     if let Some(running) = attempts.iter().find(|a| a.submitted_at.is_none()) {
         let shown = view(&mut tx, &contest, &questions, running, now).await?;
         tx.commit().await?;
@@ -359,7 +373,7 @@ pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Resu
         Ok(id) => id,
         // Two tabs pressed "Bắt đầu" at once: the other one's attempt stands.
         Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_attempt_running")),
-        Err(err) => return Err(internal(err)),
+        Err(err) => return Err(err.into()),
     };
     let attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
     let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
@@ -376,11 +390,7 @@ pub async fn attempt(
 ) -> Result<AttemptView, AppError> {
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
-    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
-    let entrant = entrant(&mut tx, contest_id, code).await?;
-    let questions = tx.contest_questions(contest_id).await?;
-    let mut attempts = tx.attempts_of(entrant.id).await?;
-    close_overdue(&mut tx, &contest, &questions, &mut attempts, now).await?;
+    let Participant { contest, questions, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
     let attempt = attempts.iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
     let shown = view(&mut tx, &contest, &questions, attempt, now).await?;
     tx.commit().await?;

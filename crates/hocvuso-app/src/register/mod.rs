@@ -235,25 +235,37 @@ pub async fn register_household(
         return Err(AppError::Invalid(rejections));
     };
     let mut tx = ctx.store.write().await?;
-    let household_id = tx
-        .insert_household(commune_id, hamlet_id, &address, now)
-        .await
-        .map_err(|_| AppError::invalid("hamlet_id", "hamlet_unknown"))?;
-    tx.append_audit(
-        &NewAuditEvent::new(
-            Some(actor.user_id),
-            Some(commune_id),
-            AuditAction::Create,
-            AuditSubject::Household,
-            Some(household_id.0),
-        ),
-        now,
-    )
-    .await?;
+    let household_id = create_household(&mut tx, actor, commune_id, hamlet_id, &address, now, "hamlet_id").await?;
     resident.household_id = household_id;
     let resident_id = insert_with_consent(&mut tx, actor, commune_id, &resident, consent, now).await?;
     tx.commit().await?;
     Ok(resident_id)
+}
+
+/// Creates a household and its audit entry in the caller's transaction; a hamlet that is not the commune's is
+/// refused as `hamlet_unknown` on `field`.
+pub(crate) async fn create_household(
+    tx: &mut hocvuso_store::Tx,
+    actor: &Actor,
+    commune_id: hocvuso_domain::ids::CommuneId,
+    hamlet_id: HamletId,
+    address: &str,
+    now: time::OffsetDateTime,
+    field: &'static str,
+) -> Result<HouseholdId, AppError> {
+    let household_id = tx
+        .insert_household(commune_id, hamlet_id, address, now)
+        .await
+        .map_err(|_| AppError::invalid(field, "hamlet_unknown"))?;
+    let event = NewAuditEvent::new(
+        Some(actor.user_id),
+        Some(commune_id),
+        AuditAction::Create,
+        AuditSubject::Household,
+        Some(household_id.0),
+    );
+    tx.append_audit(&event, now).await?;
+    Ok(household_id)
 }
 
 pub(crate) async fn insert_with_consent(

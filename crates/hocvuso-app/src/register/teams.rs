@@ -334,22 +334,7 @@ pub async fn move_resident(
             if !actor.can_move_resident(commune_id, resident.hamlet_id, hamlet_id) {
                 return Err(AppError::invalid("new_hamlet_id", "hamlet_unknown"));
             }
-            let household_id = tx
-                .insert_household(commune_id, hamlet_id, &address, now)
-                .await
-                .map_err(|_| AppError::invalid("new_hamlet_id", "hamlet_unknown"))?;
-            tx.append_audit(
-                &NewAuditEvent::new(
-                    Some(actor.user_id),
-                    Some(commune_id),
-                    AuditAction::Create,
-                    AuditSubject::Household,
-                    Some(household_id.0),
-                ),
-                now,
-            )
-            .await?;
-            household_id
+            super::create_household(&mut tx, actor, commune_id, hamlet_id, &address, now, "new_hamlet_id").await?
         }
         _ => return Err(AppError::invalid("to_household_id", "move_destination_required")),
     };
