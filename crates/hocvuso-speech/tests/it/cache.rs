@@ -155,7 +155,7 @@ async fn files_appear_whole_or_not_at_all() {
 #[tokio::test]
 async fn a_batch_reports_progress_skips_what_is_cached_and_bounds_its_jobs() {
     let dir = TempDir::new("batch");
-    let engine = CountingEngine::new("counting v1");
+    let engine = CountingEngine::pairing("counting v1");
     let cache = cache(&dir, &engine).await;
     cache.get_or_generate("Bước 1. Mở điện thoại.").await.unwrap();
     cache.put_recording("Bước 2. Mở Zalo.", b"ID3\x04\x00\x00\x00\x00\x00\x00 voice".to_vec()).await.unwrap();

@@ -101,6 +101,10 @@ pub struct CountingEngine {
     pub running: AtomicUsize,
     pub most_at_once: AtomicUsize,
     pub texts: Mutex<Vec<String>>,
+    /// When set, a call that starts alone waits (a bounded time) for a second one to start, so a batch's
+    /// parallelism shows whatever the machine's load: otherwise one job may end before the next is scheduled.
+    pub pair_up: bool,
+    arrived: tokio::sync::Notify,
 }
 
 impl CountingEngine {
@@ -111,7 +115,18 @@ impl CountingEngine {
             running: AtomicUsize::new(0),
             most_at_once: AtomicUsize::new(0),
             texts: Mutex::new(Vec::new()),
+            pair_up: false,
+            arrived: tokio::sync::Notify::new(),
         })
+    }
+
+    /// An engine whose calls wait for a partner (see `pair_up`).
+    pub fn pairing(name: &str) -> Arc<CountingEngine> {
+        let mut engine = CountingEngine::new(name);
+        if let Some(inner) = Arc::get_mut(&mut engine) {
+            inner.pair_up = true;
+        }
+        engine
     }
 
     pub fn calls(&self) -> usize {
@@ -129,7 +144,15 @@ impl SpeechEngine for CountingEngine {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
             self.most_at_once.fetch_max(now, Ordering::SeqCst);
+            self.arrived.notify_waiters();
             self.texts.lock().unwrap().push(text.to_owned());
+            // Created after our own notification, so only a later call wakes it; checked again after creation, so a
+            // call that arrived in between is not missed.
+            let partner = self.arrived.notified();
+            if self.pair_up && self.running.load(Ordering::SeqCst) == 1 {
+                // The last call of a batch has no partner: it goes on after the bound.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), partner).await;
+            }
             // Let the other jobs of a batch start while this one is "speaking".
             for _ in 0..10 {
                 tokio::task::yield_now().await;
