@@ -3,6 +3,9 @@
 
 use hocvuso_domain::accounts::Role;
 use hocvuso_domain::cccd::Cccd;
+use hocvuso_domain::contests::questions::{Question, read_question_text};
+use hocvuso_domain::contests::setup::{AttemptCounting, CccdRule, ContestSettings, ResultsShown};
+use hocvuso_domain::contests::{DEFAULT_RANKING, DrawPlan, TopicQuota};
 use hocvuso_domain::ids::{CommuneId, HamletId, UserId};
 use hocvuso_domain::person_name::PersonName;
 use hocvuso_domain::phone::PhoneNumber;
@@ -284,6 +287,54 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
             progress(done, total);
         }
     }
+    // contests: an open contest in the first commune, drawing 10 of the 20 demo questions.
+    let staff_a = recorder.iter().find(|(c, _)| *c == commune_a.id).map(|(_, u)| *u);
+    demo_contest(&mut tx, commune_a.id, staff_a, now).await?;
     tx.commit().await?;
     Ok(DemoReport { loaded: true, n_residents })
+}
+
+/// The demo question file, in the organisers' plain-text form.
+const DEMO_QUESTIONS: &str = include_str!("../../../content/contests/demo.txt");
+
+/// The demo contest: open from now for 60 days, 10 questions in 15 minutes, one attempt, results after closing.
+async fn demo_contest(
+    tx: &mut hocvuso_store::Tx,
+    commune_id: CommuneId,
+    staff: Option<UserId>,
+    now: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    let demo = |what: &str| AppError::Internal(anyhow::anyhow!("demo contest: {what}"));
+    let bank = read_question_text(DEMO_QUESTIONS);
+    if !bank.is_clean() {
+        return Err(demo("the question file has errors"));
+    }
+    let questions: Vec<Question> = bank.questions.into_iter().filter_map(|q| q.result.ok()).collect();
+    let topics: Vec<&str> = questions.iter().map(|q| q.topic.as_str()).collect();
+    let settings = ContestSettings {
+        title: "Tìm hiểu kỹ năng số cho mọi người dân 2026".into(),
+        rules: "Mỗi người đăng ký một lần bằng số điện thoại của mình.\n\n\
+                Bài thi có 10 câu hỏi trắc nghiệm, làm trong 15 phút. Mỗi câu trả lời được lưu ngay khi chọn; \
+                nếu mất mạng, mở lại trang và nhập mã dự thi để làm tiếp.\n\n\
+                Kết quả được công bố sau khi cuộc thi kết thúc."
+            .into(),
+        organiser: "UBND xã Quỳ Châu".into(),
+        opens_at: now,
+        closes_at: now + Duration::days(60),
+        time_limit: Duration::minutes(15),
+        attempts_allowed: 1,
+        counting: AttemptCounting::Best,
+        plan: DrawPlan { total: 10, quotas: vec![TopicQuota { topic: "An toàn trên mạng".into(), count: 3 }] },
+        shuffle_options: true,
+        prediction_question: Some("Dự đoán có bao nhiêu người dự thi?".into()),
+        results: ResultsShown::AfterClose,
+        ranking: DEFAULT_RANKING.to_vec(),
+        cccd: CccdRule::NotAsked,
+        units: HAMLETS_A.iter().map(|(name, _)| (*name).to_owned()).collect(),
+    }
+    .checked(&topics)
+    .map_err(|_| demo("settings"))?;
+    let ids = tx.insert_questions(commune_id, &questions, staff, now).await?;
+    tx.insert_contest(commune_id, &settings, &ids, staff, now).await?;
+    Ok(())
 }

@@ -107,7 +107,8 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/import/{job_id}/mapping", post(pages::register::import::set_import_mapping))
         .route("/residents/import/{job_id}/check", post(pages::register::import::check_import))
         .route("/residents/import/{job_id}/commit", post(pages::register::import::commit_import));
-    html.merge(api::routes())
+    html.merge(pages::contests::routes())
+        .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(security::same_origin))
         .layer(from_fn_with_state(state.clone(), security::error_pages))

@@ -1,6 +1,7 @@
 //! HTML pages, one module per domain.
 
 pub(crate) mod accounts;
+pub(crate) mod contests;
 pub(crate) mod guides;
 pub(crate) mod home;
 pub(crate) mod ops;

@@ -1,0 +1,10 @@
+//! Quiz contests' pages. Each part of the work has its own module with its own routes, merged here.
+
+use axum::Router;
+
+use crate::AppState;
+
+/// The contests' routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+}
