@@ -572,6 +572,76 @@ async function teamAssignment(browser) {
   }
 }
 
+// --- contests: taking part -----------------------------------------------------------------------------
+// A resident registers on the demo contest on a phone, answers 3 questions, loses the connection, answers 2 more
+// (kept on the phone), closes the page, comes back online, opens the attempt again by the cookie: the 2 answers are
+// sent, the server has all 5 exactly as chosen; then submits and is told when results come.
+async function contestTakePart(browser) {
+  const context = await browser.newContext(CONTEXT);
+  try {
+    let page = await context.newPage();
+    await checkPage(page, 'anonymous', '/contests', { shot: 'contests' });
+    const contestPath = await page.$eval('main a[href^="/contests/"]', (a) => a.getAttribute('href'));
+    await checkPage(page, 'anonymous', contestPath, { shot: 'contest' });
+    await checkPage(page, 'anonymous', `${contestPath}/register`, { shot: 'contest-register' });
+    await page.fill('#full_name', 'Lò Thị Xuyến');
+    await page.fill('#birth_year', '1961');
+    await page.fill('#phone', `0977${String(Date.now()).slice(-6)}`);
+    await page.selectOption('#unit', { index: 1 });
+    await Promise.all([page.waitForSelector('#entry-code'), page.click('form[action$="/register"] button[type="submit"]')]);
+    const code = (await page.textContent('#entry-code')).trim();
+    check('contest: the entry code is shown to write down', /^[A-Z2-9]{10}$/.test(code), [code]);
+    await Promise.all([page.waitForURL(/\/attempts\/\d+/), page.click('form[action$="/start"] button')]);
+    const attemptPath = new URL(page.url()).pathname;
+    const attemptId = attemptPath.split('/').pop();
+    await checkPage(page, 'anonymous', attemptPath, { shot: 'contest-question' });
+
+    // Each answer: the second option of the question; the page moves on without a page load.
+    const answer = async (n, mark) => {
+      const form = page.locator(`form#q${n}`);
+      await form.locator('label.contest-option').nth(1).click();
+      const shown = await page.waitForSelector(`#saved-${n}.${mark}`, { timeout: 10000 }).then(() => true, () => false);
+      check(`contest: question ${n + 1} shows "${mark}"`, shown, [await page.textContent(`#saved-${n}`)]);
+      await form.locator('button[value="next"]').click();
+      await page.waitForSelector(`form#q${n + 1}:not([hidden])`, { timeout: 5000 });
+    };
+    for (const n of [0, 1, 2]) await answer(n, 'saved');
+    await context.setOffline(true);
+    for (const n of [3, 4]) await answer(n, 'queued');
+    const status = await page.textContent('#contest-status');
+    check('contest: offline, the page says the answers wait on the phone', status.includes('Chưa có mạng'), [status]);
+    const waiting = await page.evaluate((id) => Object.keys(JSON.parse(localStorage.getItem(`hv-contest-${id}`)).queue), attemptId);
+    check('contest: two answers queued on the phone', waiting.length === 2, [JSON.stringify(waiting)]);
+    await page.close();
+
+    await context.setOffline(false);
+    page = await context.newPage();
+    await page.goto(BASE + contestPath, { waitUntil: 'load' });
+    await Promise.all([page.waitForURL(/\/attempts\/\d+/), page.click('form[action$="/start"] button')]);
+    check('contest: the same attempt resumes by the cookie', new URL(page.url()).pathname === attemptPath, [page.url()]);
+    const sent = await page.waitForFunction((id) => {
+      const kept = JSON.parse(localStorage.getItem(`hv-contest-${id}`) || '{}');
+      return Object.keys(kept.queue || {}).length === 0 && document.querySelectorAll('.contest-saved.saved').length >= 2;
+    }, attemptId, { timeout: 20000 }).then(() => true, () => false);
+    check('contest: back online, the queued answers are sent', sent, [await page.textContent('#contest-status')]);
+    const stored = await page.evaluate(async ([path, code]) => {
+      const res = await fetch(path, { headers: { 'X-Entry-Code': code } });
+      return { status: res.status, json: await res.json() };
+    }, [`/api/v1/contests/${contestPath.split('/')[2]}/attempts/${attemptId}`, code]);
+    const chosen = (stored.json.questions || []).slice(0, 6).map((q) => JSON.stringify(q.chosen));
+    check('contest: the server has the 5 answers exactly as chosen', stored.status === 200 &&
+      chosen.slice(0, 5).every((c) => c === '[1]') && chosen[5] === '[]', [`HTTP ${stored.status}`, chosen.join(' ')]);
+
+    if (await page.$('#prediction')) await page.fill('#prediction', '1500');
+    await Promise.all([page.waitForSelector('#contest-later'), page.click('#contest-submit button[type="submit"]')]);
+    await checkPage(page, 'anonymous', attemptPath, { shot: 'contest-result' });
+    const later = await page.textContent('main');
+    check('contest: after submitting, results come after the close', later.includes('Kết quả sẽ được công bố'), [later.slice(0, 200)]);
+  } finally {
+    await context.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -614,6 +684,12 @@ try {
     await importHamletList(browser);
   } catch (err) {
     check('import hamlet list: runs to the end', false, [err.stack || String(err)]);
+  }
+  // contests: taking part
+  try {
+    await contestTakePart(browser);
+  } catch (err) {
+    check('contest take part: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

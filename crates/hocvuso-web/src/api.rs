@@ -20,6 +20,8 @@ use crate::extract::ApiUser;
 
 // teams and moves
 pub mod teams;
+// contests: taking part
+pub mod contests;
 
 /// The API's routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -58,6 +60,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/imports/{import_job_id}/mapping", axum::routing::post(set_import_mapping))
         .route("/api/v1/imports/{import_job_id}/check", axum::routing::post(check_import))
         .route("/api/v1/imports/{import_job_id}/commit", axum::routing::post(commit_import))
+        // contests: taking part
+        .route("/api/v1/contests/{contest_id}/entrants", axum::routing::post(contests::register_entrant))
+        .route("/api/v1/contests/{contest_id}/attempts", axum::routing::post(contests::start_attempt))
+        .route("/api/v1/contests/{contest_id}/attempts/{attempt_id}", get(contests::show_attempt))
+        .route(
+            "/api/v1/contests/{contest_id}/attempts/{attempt_id}/answers/{position}",
+            axum::routing::put(contests::save_answer),
+        )
+        .route(
+            "/api/v1/contests/{contest_id}/attempts/{attempt_id}/submit",
+            axum::routing::post(contests::submit_attempt),
+        )
 }
 
 /// Most bytes of a field sync request.
@@ -93,7 +107,13 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         show_import,
         set_import_mapping,
         check_import,
-        commit_import
+        commit_import,
+        // contests: taking part
+        contests::register_entrant,
+        contests::start_attempt,
+        contests::show_attempt,
+        contests::save_answer,
+        contests::submit_attempt
     ),
     components(schemas(
         ApiErrorBody,
@@ -126,7 +146,16 @@ const FIELD_SYNC_LIMIT: usize = 1024 * 1024;
         ImportColumnView,
         ImportProblemView,
         ImportMappingBody,
-        ImportCommitBody
+        ImportCommitBody,
+        // contests: taking part
+        contests::BirthYearValue,
+        contests::NewEntrantBody,
+        contests::EntryCodeView,
+        contests::AttemptQuestionView,
+        contests::AttemptJson,
+        contests::AnswerBody,
+        contests::AnswerSavedView,
+        contests::SubmitBody
     ))
 )]
 pub struct ApiDoc;

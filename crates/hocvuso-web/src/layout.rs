@@ -82,6 +82,8 @@ impl PageContext {
             nav.push(("/units", t.units));
             nav.push(("/guides", t.guides_title));
         }
+        // contests: taking part
+        nav.push(("/contests", t.take_nav));
         let nav = nav
             .into_iter()
             .map(|(href, label)| NavItem {

@@ -28,6 +28,9 @@ pub struct AppStateInner {
     pub assets: Arc<Assets>,
     /// Request counters.
     pub metrics: Arc<Metrics>,
+    // contests: taking part
+    /// Rate limits per contest participant and per registering phone.
+    pub(crate) contest_limits: crate::api::contests::ContestLimits,
 }
 
 impl std::ops::Deref for AppState {
@@ -46,6 +49,7 @@ impl AppState {
             settings: Arc::new(settings),
             assets: Arc::new(Assets::new()),
             metrics: Arc::new(Metrics::default()),
+            contest_limits: crate::api::contests::ContestLimits::default(),
         }))
     }
 

@@ -292,6 +292,9 @@ pub struct AttemptView {
     pub score: Option<u32>,
     /// The prediction question, if the contest asks one.
     pub prediction_question: Option<String>,
+    /// The highest sequence number stored for this attempt's answers: a page opened on another phone numbers
+    /// its answers from here, so they are not taken for stale ones.
+    pub last_seq: i64,
 }
 
 async fn view(
@@ -327,6 +330,7 @@ async fn view(
         submitted_at: attempt.submitted_at,
         score: attempt.score.filter(|_| results_now),
         prediction_question: contest.settings.prediction_question.clone(),
+        last_seq: answers.iter().map(|a| a.client_seq).max().unwrap_or(0),
     })
 }
 
@@ -465,4 +469,136 @@ pub async fn submit(
     let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
     tx.commit().await?;
     Ok(shown)
+}
+
+// contests: taking part
+
+/// How long a closed contest stays in the public list.
+pub const RECENT: Duration = Duration::days(30);
+
+/// A contest of the public list, with the name of the commune that runs it.
+#[derive(Clone, Debug)]
+pub struct ListedContest {
+    /// The contest.
+    pub contest: Contest,
+    /// The commune's official name.
+    pub commune_name: String,
+}
+
+/// The contests of the served communes that are coming, open, or closed less than [`RECENT`] ago: soonest to
+/// close first among the open ones, then the coming ones, then the closed ones.
+pub async fn public_contests(ctx: &Ctx) -> Result<Vec<ListedContest>, AppError> {
+    let now = ctx.now();
+    let communes = crate::places::list_served_communes(ctx).await?;
+    let mut tx = ctx.store.read().await?;
+    let mut listed = Vec::new();
+    for commune in communes {
+        for contest in tx.list_contests(commune.id).await? {
+            if contest.settings.closes_at + RECENT > now {
+                listed.push(ListedContest { contest, commune_name: commune.name.clone() });
+            }
+        }
+    }
+    let phase = |c: &Contest| match (now < c.settings.opens_at, now < c.settings.closes_at) {
+        (false, true) => 0,
+        (true, _) => 1,
+        (false, false) => 2,
+    };
+    listed.sort_by_key(|l| (phase(&l.contest), l.contest.settings.closes_at, l.contest.id.0));
+    Ok(listed)
+}
+
+/// One of a participant's attempts, for the contest's page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptSummary {
+    /// The attempt.
+    pub attempt_id: AttemptId,
+    /// Which attempt of the person.
+    pub number: u32,
+    /// When it was submitted; `None` while it runs.
+    pub submitted_at: Option<OffsetDateTime>,
+}
+
+/// Where a participant stands in a contest: what the contest's page offers them (start, continue, results).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participation {
+    /// Their attempts, first first (the overdue ones closed).
+    pub attempts: Vec<AttemptSummary>,
+    /// The attempt still running, if any.
+    pub running: Option<AttemptId>,
+    /// How many attempts they may still start.
+    pub attempts_left: u32,
+}
+
+/// A participant's standing, by their entry code. An unknown code is not found (the resume form says so).
+pub async fn participation(ctx: &Ctx, contest_id: ContestId, code: &str) -> Result<Participation, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let Participant { contest, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
+    tx.commit().await?;
+    let used = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
+    Ok(Participation {
+        running: attempts.iter().find(|a| a.submitted_at.is_none()).map(|a| a.id),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptSummary { attempt_id: a.id, number: a.number, submitted_at: a.submitted_at })
+            .collect(),
+        attempts_left: contest.settings.attempts_allowed.saturating_sub(used),
+    })
+}
+
+/// One question of a finished attempt with its key: shown only once the results may be shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewedQuestion {
+    /// The right options, as positions in the options as shown.
+    pub right: Vec<usize>,
+    /// Whether the participant's answer was right.
+    pub is_right: bool,
+    /// Why (may be empty).
+    pub explanation: String,
+}
+
+/// An attempt with, once it is submitted and the contest shows results, each question's key and explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptReview {
+    /// The attempt as its page shows it.
+    pub view: AttemptView,
+    /// One entry per question, in order; empty while the key must stay hidden (the attempt runs, or the
+    /// contest shows results only after closing and has not closed).
+    pub key: Vec<ReviewedQuestion>,
+}
+
+/// An attempt's result page: the attempt and, when allowed, its key. The key is never given while the attempt
+/// runs or before the contest allows results: the score being shown is the one condition for both.
+pub async fn review(
+    ctx: &Ctx,
+    contest_id: ContestId,
+    code: &str,
+    attempt_id: AttemptId,
+) -> Result<AttemptReview, AppError> {
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let Participant { contest, questions, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
+    let attempt = attempts.iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
+    let view = view(&mut tx, &contest, &questions, attempt, now).await?;
+    tx.commit().await?;
+    let key = if view.submitted_at.is_some() && view.score.is_some() {
+        attempt
+            .items
+            .iter()
+            .zip(&view.questions)
+            .filter_map(|(item, shown)| {
+                let (_, question) = questions.get(item.item)?;
+                let right: Vec<usize> = (0..item.options.len())
+                    .filter(|&k| item.options.get(k).is_some_and(|bank| question.correct.contains(bank)))
+                    .collect();
+                let mut chosen = shown.chosen.clone();
+                chosen.sort_unstable();
+                Some(ReviewedQuestion { is_right: chosen == right, right, explanation: question.explanation.clone() })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(AttemptReview { view, key })
 }

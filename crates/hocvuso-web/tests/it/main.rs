@@ -13,6 +13,8 @@ mod privacy;
 mod register;
 // teams and moves
 mod teams;
+// contests: taking part
+mod contests_take;
 
 #[path = "../harness.rs"]
 mod harness;

@@ -4,7 +4,12 @@ use axum::Router;
 
 use crate::AppState;
 
+// contests: taking part
+mod take;
+
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        // contests: taking part
+        .merge(take::routes())
 }
