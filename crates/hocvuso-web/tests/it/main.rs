@@ -13,6 +13,8 @@ mod privacy;
 mod register;
 // teams and moves
 mod teams;
+// contests: question bank and set-up
+mod contests_bank;
 
 #[path = "../harness.rs"]
 mod harness;
