@@ -15,6 +15,7 @@
 
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,6 +71,25 @@ function slug(pathname) {
 }
 
 // --- One page ------------------------------------------------------------------------------------------
+// Accessibility of the page as it is now: axe-core, WCAG 2.0 and 2.1, levels A and AA.
+async function checkAxe(page, label) {
+  try {
+    await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async (tags) => {
+      const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      return result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+        count: v.nodes.length,
+      }));
+    }, AXE_TAGS);
+    check(`${label}: axe WCAG 2.1 AA`, violations.length === 0, violations.map((v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.count} element(s), e.g. ${v.targets.join(' | ')}`));
+  } catch (err) {
+    check(`${label}: axe WCAG 2.1 AA`, false, [`axe did not run: ${err.message.split('\n')[0]}`]);
+  }
+}
+
 // Opens `pathname` in `page` and runs every per-page check. Returns the page's status (or 0).
 async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug(pathname) } = {}) {
   const label = `${role} ${pathname}`;
@@ -102,22 +122,7 @@ async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug
     const status = response ? response.status() : 0;
     check(`${label}: HTTP ${expectStatus}`, status === expectStatus, [`got HTTP ${status}`]);
 
-    // Accessibility: axe-core, WCAG 2.0 and 2.1, levels A and AA.
-    try {
-      await page.evaluate(AXE_SOURCE);
-      const violations = await page.evaluate(async (tags) => {
-        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-        return result.violations.map((v) => ({
-          id: v.id, impact: v.impact, help: v.help,
-          targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-          count: v.nodes.length,
-        }));
-      }, AXE_TAGS);
-      check(`${label}: axe WCAG 2.1 AA`, violations.length === 0, violations.map((v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.count} element(s), e.g. ${v.targets.join(' | ')}`));
-    } catch (err) {
-      check(`${label}: axe WCAG 2.1 AA`, false, [`axe did not run: ${err.message.split('\n')[0]}`]);
-    }
+    await checkAxe(page, label);
 
     // Nothing wider than a 360 px phone screen.
     const fit = await page.evaluate(() => {
@@ -642,6 +647,63 @@ async function contestTakePart(browser) {
   }
 }
 
+// --- contests: question bank and set-up ----------------------------------------------------------------
+// The commune staff uploads a small question file (written here) to the bank and reads the report, sets up a
+// contest with the form's usual values and lands on its overview, then sees it in the commune's list.
+async function contestSetUp(browser) {
+  const role = 'commune-staff-contests';
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hocvuso-')), 'cau-hoi.txt');
+  fs.writeFileSync(file, [
+    'Chủ đề: Trình duyệt web',
+    'Câu 1: Biểu tượng ổ khoá cạnh địa chỉ trang web cho biết điều gì?',
+    'A. Kết nối được mã hoá',
+    'B. Trang web chắc chắn an toàn tuyệt đối',
+    'Đáp án: A',
+    'Câu 2: Trang web lạ xin cài ứng dụng ngoài kho chính thức thì làm gì?',
+    'A. Cài ngay',
+    'B. Không cài, đóng trang',
+    'Đáp án: B',
+    '',
+  ].join('\n'));
+  try {
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await checkPage(page, role, '/contests/manage', { shot: 'contests-manage' });
+    await checkPage(page, role, '/question-bank', { shot: 'question-bank' });
+    await page.setInputFiles('#file', file);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/question-bank/import', { timeout: 15000 }),
+      page.click('form[action="/question-bank/import"] button[type="submit"]'),
+    ]);
+    await page.waitForLoadState('load');
+    check(`${role}: the report says the questions were added`, (await page.content()).includes('Đã thêm 2 câu hỏi.'),
+      ['no "Đã thêm 2 câu hỏi."']);
+    await checkAxe(page, `${role} /question-bank/import (report)`);
+    await checkPage(page, role, '/question-bank?topic=Tr%C3%ACnh%20duy%E1%BB%87t%20web', { shot: 'question-bank-topic' });
+    await checkPage(page, role, '/contests/new', { shot: 'contest-new' });
+    await page.fill('#title', 'Hội thi an toàn trên mạng');
+    await page.fill('#total', '5');
+    await Promise.all([
+      page.waitForURL(/\/contests\/\d+\/manage$/, { timeout: 15000 }),
+      page.click('form[action="/contests/new"] button[type="submit"]'),
+    ]);
+    const managePath = new URL(page.url()).pathname;
+    await checkPage(page, role, managePath, { shot: 'contest-manage' });
+    check(`${role}: the overview shows the new contest`, (await page.content()).includes('Hội thi an toàn trên mạng'),
+      ['title missing']);
+    await checkPage(page, role, '/contests/manage', { shot: 'contests-manage-after' });
+    check(`${role}: the list shows the new contest`, (await page.content()).includes(`href="${managePath}"`),
+      [`no link to ${managePath}`]);
+  } finally {
+    await context.close();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -690,6 +752,12 @@ try {
     await contestTakePart(browser);
   } catch (err) {
     check('contest take part: runs to the end', false, [err.stack || String(err)]);
+  }
+  // contests: question bank and set-up
+  try {
+    await contestSetUp(browser);
+  } catch (err) {
+    check('contest set-up: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

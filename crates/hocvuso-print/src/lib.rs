@@ -7,6 +7,8 @@
 pub mod pdf;
 pub mod picture;
 pub mod sheet;
+// contests: question bank
+pub mod word;
 
 /// Everything rendering can fail with.
 #[derive(Debug, thiserror::Error)]

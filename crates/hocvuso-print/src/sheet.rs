@@ -185,7 +185,12 @@ pub fn read_table(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>,
     Ok(rows)
 }
 
-fn read_zipped(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, SheetError> {
+/// Opens a zip container (`.xlsx`, `.ods`, `.docx`) and checks it from its central directory, before anything is
+/// decompressed: entry count, total size, compression ratio, macros and external links.
+pub(crate) fn open_checked_zip<'a>(
+    bytes: &'a [u8],
+    limits: &ReadLimits,
+) -> Result<zip::ZipArchive<std::io::Cursor<&'a [u8]>>, SheetError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
     if archive.len() > limits.max_entries {
         return Err(SheetError::Suspicious);
@@ -206,6 +211,11 @@ fn read_zipped(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, Sh
             return Err(SheetError::Suspicious);
         }
     }
+    Ok(archive)
+}
+
+fn read_zipped(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Vec<String>>, SheetError> {
+    open_checked_zip(bytes, limits)?;
     use calamine::Reader;
     let mut workbook =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;

@@ -68,6 +68,10 @@ impl PageContext {
             if matches!(role, Role::CommuneAdmin | Role::CommuneStaff | Role::HamletLead) {
                 nav.push(("/teams", t.teams));
             }
+            // contests: question bank and set-up (the same roles as `Actor::can_manage_contests`)
+            if matches!(role, Role::CommuneAdmin | Role::CommuneStaff) {
+                nav.push(("/contests/manage", t.nav_contests));
+            }
             if matches!(role, Role::ProvinceStaff | Role::SuperAdmin) {
                 nav.push(("/province", t.province_overview));
             }

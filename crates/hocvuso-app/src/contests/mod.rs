@@ -23,6 +23,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::{AppError, Ctx, Rejection};
 
+// contests: question bank and set-up
+pub mod bank;
+
 /// How late an answer sent before the end may arrive: the network's slack on a 3G phone.
 pub const GRACE: Duration = Duration::seconds(10);
 
@@ -60,12 +63,23 @@ pub async fn import_question_text(
         return Ok(QuestionImport { read, imported: Vec::new() });
     }
     let questions: Vec<Question> = read.questions.iter().filter_map(|q| q.result.clone().ok()).collect();
+    let imported = add_questions(ctx, actor, commune_id, &questions).await?;
+    Ok(QuestionImport { read, imported })
+}
+
+/// Adds valid questions to the commune's bank in one transaction (the caller checked the actor).
+async fn add_questions(
+    ctx: &Ctx,
+    actor: &Actor,
+    commune_id: CommuneId,
+    questions: &[Question],
+) -> Result<Vec<QuestionId>, AppError> {
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
-    let imported = tx.insert_questions(commune_id, &questions, Some(actor.user_id), now).await?;
+    let imported = tx.insert_questions(commune_id, questions, Some(actor.user_id), now).await?;
     tx.commit().await?;
     tracing::info!(commune = %commune_id, questions = imported.len(), "question bank imported");
-    Ok(QuestionImport { read, imported })
+    Ok(imported)
 }
 
 /// The commune's question bank.
@@ -91,7 +105,8 @@ pub async fn create_contest(
     let mut tx = ctx.store.write().await?;
     let bank = tx.list_questions(commune_id).await?;
     let topics: Vec<&str> = bank.iter().map(|(_, q)| q.topic.as_str()).collect();
-    let settings = settings.checked(&topics).map_err(|err| AppError::invalid("settings", err.code()))?;
+    let settings =
+        settings.checked(&topics).map_err(|err| AppError::invalid(bank::contest_error_field(&err), err.code()))?;
     let ids: Vec<QuestionId> = bank.iter().map(|(id, _)| *id).collect();
     let contest_id = tx.insert_contest(commune_id, &settings, &ids, Some(actor.user_id), now).await?;
     tx.commit().await?;

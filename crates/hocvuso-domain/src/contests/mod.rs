@@ -7,6 +7,8 @@
 pub mod attempts;
 pub mod questions;
 pub mod setup;
+// contests: question bank and set-up
+pub mod overview;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

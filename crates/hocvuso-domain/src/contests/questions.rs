@@ -355,8 +355,8 @@ fn option_start(line: &str) -> Option<Line<'_>> {
     Some(Line::Option(index, marked, rest))
 }
 
-/// Reads the letters of an answer line: "B", "A, C", "A và C", "b; d".
-fn answer_letters(rest: &str) -> Result<Vec<usize>, QuestionError> {
+/// Reads the letters of an answer line or cell: "B", "A, C", "A và C", "b; d" (as option indexes).
+pub fn answer_letters(rest: &str) -> Result<Vec<usize>, QuestionError> {
     let mut letters = Vec::new();
     for word in rest.split(|c: char| c == ',' || c == ';' || c == '/' || c.is_whitespace()) {
         let word = word.trim_matches(|c: char| c == '.' || c == ')');

@@ -8,6 +8,8 @@ pub(crate) mod ops;
 pub(crate) mod places;
 pub(crate) mod privacy;
 pub(crate) mod register;
+// contests: question bank (uploads shared with the register's import)
+pub(crate) mod upload;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

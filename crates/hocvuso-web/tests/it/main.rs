@@ -15,6 +15,8 @@ mod register;
 mod teams;
 // contests: taking part
 mod contests_take;
+// contests: question bank and set-up
+mod contests_bank;
 
 #[path = "../harness.rs"]
 mod harness;

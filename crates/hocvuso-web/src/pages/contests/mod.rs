@@ -6,10 +6,14 @@ use crate::AppState;
 
 // contests: taking part
 mod take;
+// contests: question bank and set-up
+mod bank;
 
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         // contests: taking part
         .merge(take::routes())
+        // contests: question bank and set-up
+        .merge(bank::routes())
 }

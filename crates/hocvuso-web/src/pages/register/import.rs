@@ -94,45 +94,15 @@ pub(crate) async fn upload_list(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(session): SignedIn,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
-    let (mut csrf, mut file_name, mut file) = (String::new(), String::new(), Vec::new());
-    let mut too_large = false;
-    let malformed = || WebError(hocvuso_app::AppError::invalid("file", "form_malformed"));
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                too_large = true;
-                break;
-            }
-            Err(_) => return Err(malformed()),
-        };
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.map_err(|_| malformed())?,
-            "file" => {
-                file_name = field.file_name().unwrap_or("").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = bytes.to_vec(),
-                    // Past the body limit: the rest of the request is not read.
-                    Err(_) => {
-                        too_large = true;
-                        break;
-                    }
-                }
-            }
-            _ => {}
+    let result = match crate::pages::upload::read_upload(&session, multipart).await {
+        Ok(Ok(upload)) => {
+            let actor = session.actor();
+            hocvuso_app::register::import::create_job(&state.ctx, &actor, &upload.file_name, upload.bytes).await
         }
-    }
-    // A request past the size limit is refused before its token may have been read: it changes nothing.
-    if !too_large && !crate::extract::tokens_match(&csrf, &session.csrf_token) {
-        return Ok(crate::extract::csrf_refused());
-    }
-    let result = if too_large {
-        Err(hocvuso_app::AppError::invalid("file", "file_too_large"))
-    } else {
-        hocvuso_app::register::import::create_job(&state.ctx, &session.actor(), &file_name, file).await
+        Ok(Err(too_large)) => Err(too_large),
+        Err(response) => return Ok(response),
     };
     match result {
         Ok(job) => Ok(Redirect::to(&format!("/residents/import/{}", job.id.0)).into_response()),
