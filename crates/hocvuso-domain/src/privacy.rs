@@ -177,17 +177,22 @@ pub enum AuditSubject {
     Household,
     /// A volunteer team.
     Team,
+    // guide editor
+    /// A guide edited in the web editor (the id is the guide version).
+    Guide,
 }
 
 impl AuditSubject {
     /// Every subject kind.
-    pub const ALL: [AuditSubject; 6] = [
+    pub const ALL: [AuditSubject; 7] = [
         AuditSubject::Resident,
         AuditSubject::ResidentList,
         AuditSubject::User,
         AuditSubject::Hamlet,
         AuditSubject::Household,
         AuditSubject::Team,
+        // guide editor
+        AuditSubject::Guide,
     ];
 
     /// Stored name.
@@ -199,6 +204,8 @@ impl AuditSubject {
             AuditSubject::Hamlet => "hamlet",
             AuditSubject::Household => "household",
             AuditSubject::Team => "team",
+            // guide editor
+            AuditSubject::Guide => "guide",
         }
     }
 

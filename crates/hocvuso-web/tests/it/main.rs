@@ -13,6 +13,8 @@ mod privacy;
 mod register;
 // teams and moves
 mod teams;
+// guide editor
+mod guide_edits;
 
 #[path = "../harness.rs"]
 mod harness;
