@@ -67,10 +67,13 @@ impl GuideLibrary {
 
     /// Builds the library from (path relative to the guides folder, bytes) pairs. A bad guide, or a guide with
     /// a bad or missing picture, is left out and listed in [`GuideLibrary::problems`]; the others load.
-    pub fn from_files(root: &str, files: Vec<(String, Vec<u8>)>) -> GuideLibrary {
+    pub fn from_files(root: &str, files: GuideFiles) -> GuideLibrary {
         GuideLibrary::build(root, files, Vec::new())
     }
 }
+
+/// Guide files: (path relative to the guides folder, bytes).
+pub type GuideFiles = Vec<(String, Vec<u8>)>;
 
 /// Where the embedded guides say they come from in messages.
 const EMBEDDED_ROOT: &str = "content/guides";
@@ -78,7 +81,7 @@ const EMBEDDED_ROOT: &str = "content/guides";
 /// Where guides edited in the web editor say they come from in messages.
 const EDITS_ROOT: &str = "database";
 
-fn embedded_files() -> Vec<(String, Vec<u8>)> {
+fn embedded_files() -> GuideFiles {
     embedded::EMBEDDED.iter().map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec())).collect()
 }
 
@@ -96,7 +99,7 @@ pub struct EditedGuide {
     pub pictures: HashMap<String, Arc<[u8]>>,
 }
 
-fn read_dir_files(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+fn read_dir_files(dir: &Path) -> std::io::Result<GuideFiles> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
@@ -121,7 +124,7 @@ impl GuideLibrary {
     /// Builds the library from the files (as [`GuideLibrary::from_files`]) with `edits` laid over them: an edited
     /// guide replaces the file of the same slug; its pictures are the uploaded ones, else the file's, else a
     /// placeholder drawing (a new guide is saved before its pictures are uploaded).
-    pub fn build(root: &str, files: Vec<(String, Vec<u8>)>, edits: Vec<EditedGuide>) -> GuideLibrary {
+    pub fn build(root: &str, files: GuideFiles, edits: Vec<EditedGuide>) -> GuideLibrary {
         let known: Vec<&str> = hocvuso_domain::register::skills::DEFAULT_SKILLS.iter().map(|s| s.code).collect();
         let edited: HashSet<String> = edits.iter().map(|e| format!("{}.md", e.slug)).collect();
         let mut svgs: HashMap<String, Vec<u8>> = HashMap::new();
@@ -246,7 +249,7 @@ impl GuideLibrary {
 pub struct GuideShelf {
     current: RwLock<Arc<GuideLibrary>>,
     root: String,
-    files: Arc<Vec<(String, Vec<u8>)>>,
+    files: Arc<GuideFiles>,
     /// One rebuild at a time, so the last library swapped in is built from the last edits.
     rebuilding: tokio::sync::Mutex<()>,
 }
@@ -260,7 +263,7 @@ impl std::fmt::Debug for GuideShelf {
 impl GuideShelf {
     /// The embedded starter guides, with no edits yet.
     pub fn embedded() -> Arc<GuideShelf> {
-        static FILES: OnceLock<Arc<Vec<(String, Vec<u8>)>>> = OnceLock::new();
+        static FILES: OnceLock<Arc<GuideFiles>> = OnceLock::new();
         let files = FILES.get_or_init(|| Arc::new(embedded_files())).clone();
         Arc::new(GuideShelf::with_library(GuideLibrary::embedded(), EMBEDDED_ROOT, files))
     }
@@ -273,7 +276,7 @@ impl GuideShelf {
         Ok(Arc::new(GuideShelf::with_library(library, &root, Arc::new(files))))
     }
 
-    fn with_library(library: Arc<GuideLibrary>, root: &str, files: Arc<Vec<(String, Vec<u8>)>>) -> GuideShelf {
+    fn with_library(library: Arc<GuideLibrary>, root: &str, files: Arc<GuideFiles>) -> GuideShelf {
         GuideShelf {
             current: RwLock::new(library),
             root: root.to_owned(),

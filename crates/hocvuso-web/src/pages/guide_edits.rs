@@ -218,12 +218,11 @@ async fn read_form(mut multipart: Multipart) -> Result<EditorForm, WebError> {
     Ok(form)
 }
 
-/// The form's token matched; a request past the size limit is refused before its token may have been read.
-fn checked(form: &EditorForm, session: &Session) -> Result<(), Response> {
-    if !form.too_large && !crate::extract::tokens_match(&form.csrf, &session.csrf_token) {
-        return Err(crate::extract::csrf_refused());
-    }
-    Ok(())
+/// The refusal of a form whose token does not match. A request past the size limit is refused later, before its
+/// token may have been read: it changes nothing.
+fn csrf_refusal(form: &EditorForm, session: &Session) -> Option<Response> {
+    (!form.too_large && !crate::extract::tokens_match(&form.csrf, &session.csrf_token))
+        .then(crate::extract::csrf_refused)
 }
 
 /// `POST /guide-editor/new`: preview or save a new guide.
@@ -256,7 +255,7 @@ async fn post_text(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
-    if let Err(refused) = checked(&form, &session) {
+    if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     if form.too_large {
@@ -303,7 +302,7 @@ pub(crate) async fn revert_guide(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
-    if let Err(refused) = checked(&form, &session) {
+    if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     let result = guide_edits::revert_guide(&state.ctx, &session.actor(), &slug).await;
@@ -319,7 +318,7 @@ pub(crate) async fn upload_picture(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
-    if let Err(refused) = checked(&form, &session) {
+    if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     let result = if form.too_large {
@@ -339,7 +338,7 @@ pub(crate) async fn upload_recording(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
-    if let Err(refused) = checked(&form, &session) {
+    if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     let result = if form.too_large {
@@ -359,7 +358,7 @@ pub(crate) async fn delete_recording(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
-    if let Err(refused) = checked(&form, &session) {
+    if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     let result = guide_edits::delete_step_recording(&state.ctx, &session.actor(), &slug, number).await.map(|_| ());
