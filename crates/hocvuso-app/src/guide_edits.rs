@@ -342,9 +342,7 @@ pub async fn upload_step_recording(
     number: usize,
     bytes: Vec<u8>,
 ) -> Result<(), AppError> {
-    let (guide, _) = editable(ctx, actor, slug).await?;
-    let step = guide.step(number).ok_or(AppError::NotFound)?;
-    let cache = ctx.guide_audio.cache().ok_or(AppError::invalid("recording", "recording_unavailable"))?;
+    let (guide, text, cache) = recording_target(ctx, actor, slug, number).await?;
     let refused = |e: SpeechError| AppError::invalid("recording", e.code());
     let bytes = match validate_recording(&bytes).map_err(refused)? {
         AudioFormat::Wav => encode_wav_recording(&bytes).await.map_err(|e| match e {
@@ -357,23 +355,35 @@ pub async fn upload_step_recording(
     let mut tx = ctx.store.write().await?;
     let detail = format!("guide recording: {} step {number}", guide.slug);
     tx.append_audit(&guide_audit(actor, AuditAction::Update, None, detail), now).await?;
-    cache.put_recording(&step.speech(), bytes).await.map_err(recording_error)?;
+    cache.put_recording(&text, bytes).await.map_err(recording_error)?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Removes the staff recording of step `number`; generated speech (if any) answers again. Says whether there was one.
 pub async fn delete_step_recording(ctx: &Ctx, actor: &Actor, slug: &str, number: usize) -> Result<bool, AppError> {
-    let (guide, _) = editable(ctx, actor, slug).await?;
-    let step = guide.step(number).ok_or(AppError::NotFound)?;
-    let cache = ctx.guide_audio.cache().ok_or(AppError::invalid("recording", "recording_unavailable"))?;
+    let (guide, text, cache) = recording_target(ctx, actor, slug, number).await?;
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     let detail = format!("guide recording removed: {} step {number}", guide.slug);
     tx.append_audit(&guide_audit(actor, AuditAction::Update, None, detail), now).await?;
-    let removed = cache.remove_recording(&step.speech()).await.map_err(recording_error)?;
+    let removed = cache.remove_recording(&text).await.map_err(recording_error)?;
     tx.commit().await?;
     Ok(removed)
+}
+
+/// The guide, the spoken text of step `number` (what a recording is keyed by) and the audio cache, after the access
+/// checks.
+async fn recording_target<'a>(
+    ctx: &'a Ctx,
+    actor: &Actor,
+    slug: &str,
+    number: usize,
+) -> Result<(Arc<Guide>, String, &'a hocvuso_speech::AudioCache), AppError> {
+    let (guide, _) = editable(ctx, actor, slug).await?;
+    let text = guide.step(number).ok_or(AppError::NotFound)?.speech();
+    let cache = ctx.guide_audio.cache().ok_or(AppError::invalid("recording", "recording_unavailable"))?;
+    Ok((guide, text, cache))
 }
 
 fn recording_error(e: SpeechError) -> AppError {

@@ -293,6 +293,14 @@ async fn post_text(
     render_with_status(status, &page)
 }
 
+/// A change posted from the editor page, other than the text.
+enum Change {
+    Revert,
+    Picture(usize),
+    Recording(usize),
+    DeleteRecording(usize),
+}
+
 /// `POST /guide-editor/{slug}/revert`: serve the file version again.
 pub(crate) async fn revert_guide(
     State(state): State<AppState>,
@@ -301,12 +309,7 @@ pub(crate) async fn revert_guide(
     Path(slug): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
-    if let Some(refused) = csrf_refusal(&form, &session) {
-        return Ok(refused);
-    }
-    let result = guide_edits::revert_guide(&state.ctx, &session.actor(), &slug).await;
-    after_change(&state, lang, &session, &slug, result, "reverted").await
+    apply(state, lang, session, slug, multipart, Change::Revert).await
 }
 
 /// `POST /guide-editor/{slug}/steps/{number}/picture` (multipart `file`): a new picture for the step.
@@ -317,16 +320,7 @@ pub(crate) async fn upload_picture(
     Path((slug, number)): Path<(String, usize)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
-    if let Some(refused) = csrf_refusal(&form, &session) {
-        return Ok(refused);
-    }
-    let result = if form.too_large {
-        Err(AppError::invalid("picture", "picture_too_large"))
-    } else {
-        guide_edits::upload_step_picture(&state.ctx, &session.actor(), &slug, number, form.file).await
-    };
-    after_change(&state, lang, &session, &slug, result, "picture").await
+    apply(state, lang, session, slug, multipart, Change::Picture(number)).await
 }
 
 /// `POST /guide-editor/{slug}/steps/{number}/recording` (multipart `file`): a staff recording for the step.
@@ -337,16 +331,7 @@ pub(crate) async fn upload_recording(
     Path((slug, number)): Path<(String, usize)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
-    if let Some(refused) = csrf_refusal(&form, &session) {
-        return Ok(refused);
-    }
-    let result = if form.too_large {
-        Err(AppError::invalid("recording", "recording_too_large"))
-    } else {
-        guide_edits::upload_step_recording(&state.ctx, &session.actor(), &slug, number, form.file).await
-    };
-    after_change(&state, lang, &session, &slug, result, "recording").await
+    apply(state, lang, session, slug, multipart, Change::Recording(number)).await
 }
 
 /// `POST /guide-editor/{slug}/steps/{number}/recording/delete`: the step's Listen button speaks again.
@@ -357,12 +342,41 @@ pub(crate) async fn delete_recording(
     Path((slug, number)): Path<(String, usize)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
+    apply(state, lang, session, slug, multipart, Change::DeleteRecording(number)).await
+}
+
+/// Checks the form's token, makes the change, and goes back to the editor.
+async fn apply(
+    state: AppState,
+    lang: Lang,
+    session: Session,
+    slug: String,
+    multipart: Multipart,
+    change: Change,
+) -> Result<Response, WebError> {
     let form = read_form(multipart).await?;
     if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
-    let result = guide_edits::delete_step_recording(&state.ctx, &session.actor(), &slug, number).await.map(|_| ());
-    after_change(&state, lang, &session, &slug, result, "recording-removed").await
+    let (ctx, actor) = (&state.ctx, session.actor());
+    let (result, saved) = match change {
+        Change::Revert => (guide_edits::revert_guide(ctx, &actor, &slug).await, "reverted"),
+        Change::Picture(_) if form.too_large => (Err(AppError::invalid("picture", "picture_too_large")), "picture"),
+        Change::Picture(number) => {
+            (guide_edits::upload_step_picture(ctx, &actor, &slug, number, form.file).await, "picture")
+        }
+        Change::Recording(_) if form.too_large => {
+            (Err(AppError::invalid("recording", "recording_too_large")), "recording")
+        }
+        Change::Recording(number) => {
+            (guide_edits::upload_step_recording(ctx, &actor, &slug, number, form.file).await, "recording")
+        }
+        Change::DeleteRecording(number) => {
+            let removed = guide_edits::delete_step_recording(ctx, &actor, &slug, number).await;
+            (removed.map(|_| ()), "recording-removed")
+        }
+    };
+    after_change(&state, lang, &session, &slug, result, saved).await
 }
 
 /// Back to the editor with a confirmation, or the editor again with the refusal's message (422).

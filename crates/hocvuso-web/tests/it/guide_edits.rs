@@ -229,44 +229,12 @@ async fn hostile_markdown_is_refused_with_its_line_and_a_new_guide_is_added() {
     assert!(again.body.contains("Dòng 3: Đã có bài dùng tên đường dẫn"), "{}", again.body);
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-}
-
-/// A PNG whose header claims `side` × `side` RGBA pixels.
-fn png(side: u32, idat: &[u8]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&side.to_be_bytes());
-    ihdr.extend_from_slice(&side.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    png_chunk(&mut out, b"IHDR", &ihdr);
-    png_chunk(&mut out, b"IDAT", idat);
-    png_chunk(&mut out, b"IEND", &[]);
-    out
-}
-
 #[tokio::test]
 async fn pictures_are_cleaned_and_hostile_ones_refused_with_messages() {
     let app = TestApp::all().await.remove(0);
     let staff = app.sign_in(demo::STAFF_A).await;
     let path = format!("/guide-editor/{SLUG}/steps/2/picture");
-    let giant = png(50_000, &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    let giant = hocvuso_test_support::picture::png_claiming(50_000);
     for (file, bytes, message) in [
         (
             "x.svg",
