@@ -704,6 +704,52 @@ async function contestSetUp(browser) {
   }
 }
 
+// --- guide editor --------------------------------------------------------------------------------------
+// The commune staff opens the guide editor, adds a sentence to a step of "Quét mã QR", previews it (nothing is
+// saved yet), saves it, and sees it on the guide page; then restores the original so the other scenarios see the
+// starter set. axe runs on the list and on the editor.
+async function guideEditing(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  const slug = 'quet-ma-qr';
+  const sentence = 'Thử sửa bài trên trình duyệt hocvusobrowser.';
+  try {
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await checkPage(page, 'commune-staff', '/guide-editor', { shot: 'guide-editor-list' });
+    await checkPage(page, 'commune-staff', '/guide-editor/new', { shot: 'guide-editor-new' });
+    await checkPage(page, 'commune-staff', `/guide-editor/${slug}`, { shot: 'guide-editor' });
+    const text = await page.inputValue('#markdown');
+    const at = text.indexOf('(1.svg)\n') + '(1.svg)\n'.length;
+    check('guide editor: the text of step 1 is in the editor', at > '(1.svg)\n'.length, [text.slice(0, 200)]);
+    await page.fill('#markdown', `${text.slice(0, at)}\n${sentence}\n${text.slice(at)}`);
+    await Promise.all([page.waitForLoadState('load'), page.click('button[name="action"][value="preview"]')]);
+    const preview = await page.locator('.guide-preview').innerText();
+    check('guide editor: the preview shows the new sentence', preview.includes(sentence), [preview.slice(0, 300)]);
+    const before = await (await context.request.get(`${BASE}/guides/${slug}`)).text();
+    check('guide editor: a preview saves nothing', !before.includes(sentence));
+    await Promise.all([
+      page.waitForURL((url) => url.search.includes('saved=text')),
+      page.click('button[name="action"][value="save"]'),
+    ]);
+    check('guide editor: saved', (await page.locator('p.ok[role="status"]').count()) === 1, [page.url()]);
+    await checkPage(page, 'commune-staff', `/guides/${slug}`, { shot: 'guide-edited' });
+    const step = await page.locator('section.step').first().innerText();
+    check('guide editor: the guide page shows the saved sentence', step.includes(sentence), [step.slice(0, 300)]);
+    await page.goto(`${BASE}/guide-editor/${slug}`, { waitUntil: 'load' });
+    await Promise.all([
+      page.waitForURL((url) => url.search.includes('saved=reverted')),
+      page.click(`form[action="/guide-editor/${slug}/revert"] button`),
+    ]);
+    const after = await (await context.request.get(`${BASE}/guides/${slug}`)).text();
+    check('guide editor: the original is restored', !after.includes(sentence));
+  } finally {
+    await context.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -758,6 +804,12 @@ try {
     await contestSetUp(browser);
   } catch (err) {
     check('contest set-up: runs to the end', false, [err.stack || String(err)]);
+  }
+  // guide editor
+  try {
+    await guideEditing(browser);
+  } catch (err) {
+    check('guide editor: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

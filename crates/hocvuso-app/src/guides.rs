@@ -1,9 +1,9 @@
 //! Guides: the library loaded at start-up (embedded starter set, or a directory), its search index, quiz
 //! marking, the Listen audio of each step, and progress (finished guides, "taught this guide to this person").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use hocvuso_domain::guides::{Guide, GuideError, QuizResult, check_svg, parse_guide, score_quiz, valid_picture_name};
 use hocvuso_search::{SearchDoc, SearchIndex};
@@ -25,7 +25,8 @@ mod embedded {
 /// The kind of guides in the search index.
 const KIND: &str = "guide";
 
-/// Every guide the server serves, their pictures and a search index over them. Immutable once built.
+/// Every guide the server serves, their pictures and a search index over them. Immutable once built: an edit builds
+/// a new library and swaps it whole on the [`GuideShelf`].
 pub struct GuideLibrary {
     guides: Vec<Arc<Guide>>,
     by_slug: HashMap<String, usize>,
@@ -56,56 +57,95 @@ impl GuideLibrary {
     /// The starter guides compiled into the binary (built once per process).
     pub fn embedded() -> Arc<GuideLibrary> {
         static LIBRARY: OnceLock<Arc<GuideLibrary>> = OnceLock::new();
-        LIBRARY
-            .get_or_init(|| {
-                let files =
-                    embedded::EMBEDDED.iter().map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec())).collect();
-                Arc::new(GuideLibrary::from_files("content/guides", files))
-            })
-            .clone()
+        LIBRARY.get_or_init(|| Arc::new(GuideLibrary::from_files(EMBEDDED_ROOT, embedded_files()))).clone()
     }
 
     /// The guides of a directory laid out like `content/guides` (an operator's override).
     pub fn from_dir(dir: &Path) -> std::io::Result<GuideLibrary> {
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            if path.is_dir() {
-                for picture in std::fs::read_dir(&path)? {
-                    let picture = picture?;
-                    let file = picture.file_name().to_string_lossy().into_owned();
-                    if file.ends_with(".svg") {
-                        files.push((format!("{name}/{file}"), std::fs::read(picture.path())?));
-                    }
-                }
-            } else if name.ends_with(".md") && name != "README.md" {
-                files.push((name, std::fs::read(&path)?));
-            }
-        }
-        Ok(GuideLibrary::from_files(&dir.display().to_string(), files))
+        Ok(GuideLibrary::from_files(&dir.display().to_string(), read_dir_files(dir)?))
     }
 
     /// Builds the library from (path relative to the guides folder, bytes) pairs. A bad guide, or a guide with
     /// a bad or missing picture, is left out and listed in [`GuideLibrary::problems`]; the others load.
-    pub fn from_files(root: &str, files: Vec<(String, Vec<u8>)>) -> GuideLibrary {
+    pub fn from_files(root: &str, files: GuideFiles) -> GuideLibrary {
+        GuideLibrary::build(root, files, Vec::new())
+    }
+}
+
+/// Guide files: (path relative to the guides folder, bytes).
+pub type GuideFiles = Vec<(String, Vec<u8>)>;
+
+/// Where the embedded guides say they come from in messages.
+const EMBEDDED_ROOT: &str = "content/guides";
+
+/// Where guides edited in the web editor say they come from in messages.
+const EDITS_ROOT: &str = "database";
+
+fn embedded_files() -> GuideFiles {
+    embedded::EMBEDDED.iter().map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec())).collect()
+}
+
+/// The drawing served for a step of an edited guide that has no picture yet.
+const PLACEHOLDER_SVG: &[u8] = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 240"><rect width="320" height="240" fill="#eef2f5"/><rect x="110" y="70" width="100" height="80" rx="8" fill="none" stroke="#8a97a3" stroke-width="6"/><circle cx="140" cy="100" r="10" fill="#8a97a3"/><path d="M118 142l30-28 22 20 14-12 18 20z" fill="#8a97a3"/></svg>"##;
+
+/// A guide as the web editor saved it, laid over the files: its text and the pictures uploaded for it.
+#[derive(Clone, Debug)]
+pub struct EditedGuide {
+    /// The guide.
+    pub slug: String,
+    /// Its whole text.
+    pub markdown: String,
+    /// Uploaded pictures by file name (cleaned or re-encoded at upload).
+    pub pictures: HashMap<String, Arc<[u8]>>,
+}
+
+fn read_dir_files(dir: &Path) -> std::io::Result<GuideFiles> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            for picture in std::fs::read_dir(&path)? {
+                let picture = picture?;
+                let file = picture.file_name().to_string_lossy().into_owned();
+                if file.ends_with(".svg") {
+                    files.push((format!("{name}/{file}"), std::fs::read(picture.path())?));
+                }
+            }
+        } else if name.ends_with(".md") && name != "README.md" {
+            files.push((name, std::fs::read(&path)?));
+        }
+    }
+    Ok(files)
+}
+
+impl GuideLibrary {
+    /// Builds the library from the files (as [`GuideLibrary::from_files`]) with `edits` laid over them: an edited
+    /// guide replaces the file of the same slug; its pictures are the uploaded ones, else the file's, else a
+    /// placeholder drawing (a new guide is saved before its pictures are uploaded).
+    pub fn build(root: &str, files: GuideFiles, edits: Vec<EditedGuide>) -> GuideLibrary {
         let known: Vec<&str> = hocvuso_domain::register::skills::DEFAULT_SKILLS.iter().map(|s| s.code).collect();
+        let edited: HashSet<String> = edits.iter().map(|e| format!("{}.md", e.slug)).collect();
         let mut svgs: HashMap<String, Vec<u8>> = HashMap::new();
         let mut texts = Vec::new();
         for (name, bytes) in files {
             if name.ends_with(".md") {
-                texts.push((name, bytes));
+                if !edited.contains(&name) {
+                    texts.push((format!("{root}/{name}"), bytes, None));
+                }
             } else {
                 svgs.insert(name, bytes);
             }
         }
-        texts.sort();
+        for edit in edits {
+            texts.push((format!("{EDITS_ROOT}/{}.md", edit.slug), edit.markdown.into_bytes(), Some(edit.pictures)));
+        }
+        texts.sort_by(|a, b| a.0.cmp(&b.0));
         let mut guides = Vec::new();
         let mut pictures = HashMap::new();
         let mut problems = Vec::new();
-        'guides: for (name, bytes) in texts {
-            let path = format!("{root}/{name}");
+        'guides: for (path, bytes, uploaded) in texts {
             let text = match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
@@ -123,12 +163,15 @@ impl GuideLibrary {
             let mut own = Vec::new();
             for step in &guide.steps {
                 let file = format!("{}/{}", guide.slug, step.picture);
-                let checked = match svgs.get(&file) {
-                    None => Err("missing".to_owned()),
-                    Some(svg) => check_svg(svg).map_err(|e| e.to_string()),
-                };
-                match checked {
-                    Ok(()) => own.push(((guide.slug.clone(), step.picture.clone()), svgs[&file].clone().into())),
+                let found: Result<Arc<[u8]>, String> =
+                    match (uploaded.as_ref().and_then(|u| u.get(&step.picture)), svgs.get(&file)) {
+                        (Some(bytes), _) => Ok(bytes.clone()),
+                        (None, Some(svg)) => check_svg(svg).map(|()| svg.clone().into()).map_err(|e| e.to_string()),
+                        (None, None) if uploaded.is_some() => Ok(PLACEHOLDER_SVG.into()),
+                        (None, None) => Err("missing".to_owned()),
+                    };
+                match found {
+                    Ok(bytes) => own.push(((guide.slug.clone(), step.picture.clone()), bytes)),
                     Err(detail) => {
                         problems.push(GuideError {
                             path: format!("{root}/{file}"),
@@ -199,6 +242,85 @@ impl GuideLibrary {
     }
 }
 
+// guide editor
+/// The library being served, swapped whole when a guide is edited: readers take the current [`Arc`] and keep a
+/// consistent library for as long as they hold it; a rebuild never blocks them. The files (embedded or
+/// `--guides-dir`) are kept so that edits can be laid over them again.
+pub struct GuideShelf {
+    current: RwLock<Arc<GuideLibrary>>,
+    root: String,
+    files: Arc<GuideFiles>,
+    /// One rebuild at a time, so the last library swapped in is built from the last edits.
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for GuideShelf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GuideShelf").field("root", &self.root).finish()
+    }
+}
+
+impl GuideShelf {
+    /// The embedded starter guides, with no edits yet.
+    pub fn embedded() -> Arc<GuideShelf> {
+        static FILES: OnceLock<Arc<GuideFiles>> = OnceLock::new();
+        let files = FILES.get_or_init(|| Arc::new(embedded_files())).clone();
+        Arc::new(GuideShelf::with_library(GuideLibrary::embedded(), EMBEDDED_ROOT, files))
+    }
+
+    /// The guides of a directory (`--guides-dir`), with no edits yet.
+    pub fn from_dir(dir: &Path) -> std::io::Result<Arc<GuideShelf>> {
+        let root = dir.display().to_string();
+        let files = read_dir_files(dir)?;
+        let library = Arc::new(GuideLibrary::from_files(&root, files.clone()));
+        Ok(Arc::new(GuideShelf::with_library(library, &root, Arc::new(files))))
+    }
+
+    fn with_library(library: Arc<GuideLibrary>, root: &str, files: Arc<GuideFiles>) -> GuideShelf {
+        GuideShelf {
+            current: RwLock::new(library),
+            root: root.to_owned(),
+            files,
+            rebuilding: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The library served now.
+    pub fn current(&self) -> Arc<GuideLibrary> {
+        // A poisoned lock still holds a whole library: the swap is one assignment.
+        match self.current.read() {
+            Ok(library) => library.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The text of the file version of a guide, if there is one.
+    pub fn file_text(&self, slug: &str) -> Option<String> {
+        let name = format!("{slug}.md");
+        self.files.iter().find(|(n, _)| *n == name).and_then(|(_, bytes)| String::from_utf8(bytes.clone()).ok())
+    }
+
+    /// Builds the library again from the files with `edits` laid over them (off the async runtime) and swaps it in.
+    /// Callers hold [`GuideShelf::lock_rebuild`] from reading the edits until this returns.
+    pub(crate) async fn rebuild(&self, edits: Vec<EditedGuide>) -> Result<Arc<GuideLibrary>, AppError> {
+        let (root, files) = (self.root.clone(), self.files.clone());
+        let library = tokio::task::spawn_blocking(move || GuideLibrary::build(&root, (*files).clone(), edits))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("guide library rebuild")))?;
+        let library = Arc::new(library);
+        match self.current.write() {
+            Ok(mut current) => *current = library.clone(),
+            Err(poisoned) => *poisoned.into_inner() = library.clone(),
+        }
+        Ok(library)
+    }
+
+    /// Serialises rebuilds.
+    pub(crate) async fn lock_rebuild(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.rebuilding.lock().await
+    }
+}
+
 /// Marks a quiz of the guide `slug`.
 pub fn mark_quiz(
     library: &GuideLibrary,
@@ -215,11 +337,13 @@ pub struct GuideAudio {
     cache: Option<AudioCache>,
     on_demand: Semaphore,
     dir: PathBuf,
+    /// Whether the cache's engine speaks (false: staff recordings only).
+    speaks: bool,
 }
 
 impl std::fmt::Debug for GuideAudio {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GuideAudio").field("available", &self.cache.is_some()).finish()
+        f.debug_struct("GuideAudio").field("available", &self.cache.is_some()).field("speaks", &self.speaks).finish()
     }
 }
 
@@ -244,12 +368,24 @@ pub struct StepAudio {
 impl GuideAudio {
     /// No audio at all (tests, or a server without espeak-ng): every request is refused as unavailable.
     pub fn disabled() -> GuideAudio {
-        GuideAudio { cache: None, on_demand: Semaphore::new(0), dir: PathBuf::new() }
+        GuideAudio { cache: None, on_demand: Semaphore::new(0), dir: PathBuf::new(), speaks: false }
     }
 
     /// Audio from `cache` (in `dir`), speaking at most `jobs` texts at once on demand.
     pub fn new(cache: AudioCache, dir: PathBuf, jobs: usize) -> GuideAudio {
-        GuideAudio { cache: Some(cache), on_demand: Semaphore::new(jobs.max(1)), dir }
+        GuideAudio { cache: Some(cache), on_demand: Semaphore::new(jobs.max(1)), dir, speaks: true }
+    }
+
+    // guide editor
+    /// Staff recordings only, from `cache` (in `dir`) whose engine does not speak (a server without espeak-ng): a
+    /// step with a recording plays it; any other step is refused as unavailable, as with no audio at all.
+    pub fn recordings_only(cache: AudioCache, dir: PathBuf) -> GuideAudio {
+        GuideAudio { cache: Some(cache), on_demand: Semaphore::new(0), dir, speaks: false }
+    }
+
+    /// Whether speech is generated (false: no engine; recordings, if any, still play).
+    pub fn speaks(&self) -> bool {
+        self.speaks
     }
 
     /// The folder of the cache.
@@ -277,6 +413,7 @@ impl GuideAudio {
         let found = cache.lookup(&text).await.map_err(speech_error)?;
         let audio = match found {
             Some(audio) => audio,
+            None if !self.speaks => return Ok(Err(AudioRefusal::Unavailable)),
             None => {
                 let Ok(_slot) = self.on_demand.try_acquire() else { return Ok(Err(AudioRefusal::Busy)) };
                 match cache.get_or_generate(&text).await {
@@ -297,7 +434,7 @@ fn speech_error(e: SpeechError) -> AppError {
 
 /// Records that the signed-in user finished the guide `slug` (finishing it twice keeps the first date).
 pub async fn finish_guide(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<(), AppError> {
-    let guide = ctx.guides.get(slug)?;
+    let guide = ctx.guides().get(slug)?;
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     tx.insert_guide_progress(actor.user_id, &guide.slug, now).await?;
@@ -320,7 +457,7 @@ pub async fn record_guide_taught(
     slug: &str,
 ) -> Result<i64, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::NotFound)?;
-    let guide = ctx.guides.get(slug).map_err(|_| AppError::invalid("guide", "guide_unknown"))?;
+    let guide = ctx.guides().get(slug).map_err(|_| AppError::invalid("guide", "guide_unknown"))?;
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     let resident = live_resident(tx.resident_by_id(scope, resident_id).await?)?;
@@ -357,11 +494,13 @@ pub async fn leaflet(
     use anyhow::Context as _;
     use hocvuso_print::pdf::{DocDate, Leaflet, LeafletStep, render_leaflet};
 
-    let library = Arc::clone(&ctx.guides);
+    let library = ctx.guides();
     let guide = library.get(slug)?;
     let mut steps = Vec::with_capacity(guide.steps.len());
     for step in &guide.steps {
-        let picture = library.picture(&guide.slug, &step.picture).ok().map(|bytes| bytes.to_vec());
+        // Photos uploaded in the editor are not drawn on the leaflet: it takes drawings (SVG) only.
+        let drawing = step.picture.ends_with(".svg");
+        let picture = library.picture(&guide.slug, &step.picture).ok().filter(|_| drawing).map(|b| b.to_vec());
         steps.push(LeafletStep { title: step.title.clone(), text: step.text.clone(), picture_svg: picture });
     }
     let served = crate::places::list_served_communes(ctx).await?;

@@ -12,6 +12,8 @@ pub mod clock;
 pub mod contests;
 pub mod demo;
 pub mod guides;
+// guide editor
+pub mod guide_edits;
 pub mod password_hasher;
 pub mod places;
 pub mod privacy;
@@ -39,8 +41,8 @@ pub struct Ctx {
     pub session_policy: SessionPolicy,
     /// The communes this deployment serves, kept briefly in memory: every public page shows them.
     served_communes: Arc<places::ServedCommunesCache>,
-    /// The guides served, with their search index.
-    pub guides: Arc<guides::GuideLibrary>,
+    /// The guides served, with their search index, swapped whole when a guide is edited.
+    pub guide_shelf: Arc<guides::GuideShelf>,
     /// The Listen audio of the guides' steps.
     pub guide_audio: Arc<guides::GuideAudio>,
     /// Background import runs of this server (import jobs).
@@ -56,16 +58,21 @@ impl Ctx {
             hasher: Arc::new(hasher),
             session_policy: SessionPolicy::default(),
             served_communes: Arc::default(),
-            guides: guides::GuideLibrary::embedded(),
+            guide_shelf: guides::GuideShelf::embedded(),
             guide_audio: Arc::new(guides::GuideAudio::disabled()),
             import_runs: Arc::default(),
         }
     }
 
     /// Serves these guides instead of the embedded starter set.
-    pub fn with_guides(mut self, library: Arc<guides::GuideLibrary>) -> Ctx {
-        self.guides = library;
+    pub fn with_guides(mut self, shelf: Arc<guides::GuideShelf>) -> Ctx {
+        self.guide_shelf = shelf;
         self
+    }
+
+    /// The guides served now (a snapshot: an edit swaps in a new library, this one stays whole).
+    pub fn guides(&self) -> Arc<guides::GuideLibrary> {
+        self.guide_shelf.current()
     }
 
     /// Speaks the guides' steps with this audio.

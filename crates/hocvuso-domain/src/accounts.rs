@@ -212,6 +212,18 @@ impl Actor {
     pub fn can_manage_contests(&self, commune_id: CommuneId) -> bool {
         self.can_manage_hamlets(commune_id)
     }
+
+    // guide editor
+    /// Whether the actor may add and edit guides in the web editor: commune staff and admins.
+    pub fn can_edit_guides(&self) -> bool {
+        matches!(self.role, Role::CommuneAdmin | Role::CommuneStaff) && self.commune_id.is_some()
+    }
+
+    /// Whether the actor may change a guide whose current edit was made by `owner` (`None`: the file version is
+    /// served): a guide a commune edited or added is changed by that commune only, until it is reverted.
+    pub fn can_edit_guide(&self, owner: Option<CommuneId>) -> bool {
+        self.can_edit_guides() && owner.is_none_or(|owner| self.commune_id == Some(owner))
+    }
 }
 
 /// Where an account belongs, checked against the role before it is created.

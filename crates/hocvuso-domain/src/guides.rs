@@ -148,6 +148,17 @@ struct FrontMatter {
 
 /// Parses one guide file. `path` names it in errors; `known_skills` are the register's skill ids.
 pub fn parse_guide(path: &str, text: &str, known_skills: &[&str]) -> Result<Guide, GuideError> {
+    let file_slug = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md");
+    parse_named(path, Some(file_slug), text, known_skills)
+}
+
+/// Parses a guide typed in the web editor: the same rules as a file, line numbers counted in `text`. `slug` is the
+/// guide being edited (its front matter must keep it); `None` for a new guide, whose slug the front matter gives.
+pub fn parse_edited_guide(slug: Option<&str>, text: &str, known_skills: &[&str]) -> Result<Guide, GuideError> {
+    parse_named("", slug, text, known_skills)
+}
+
+fn parse_named(path: &str, slug: Option<&str>, text: &str, known_skills: &[&str]) -> Result<Guide, GuideError> {
     let fail =
         |line: usize, code: &'static str, detail: String| GuideError { path: path.to_owned(), line, code, detail };
     if text.len() > MAX_GUIDE_BYTES {
@@ -182,8 +193,7 @@ pub fn parse_guide(path: &str, text: &str, known_skills: &[&str]) -> Result<Guid
         let line = e.span().map_or(2, |span| line_of(front_start + span.start));
         fail(line, "guide_front_matter", e.message().to_owned())
     })?;
-    let file_slug = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md");
-    if meta.slug != file_slug || !valid_slug(&meta.slug) {
+    if slug.is_some_and(|slug| slug != meta.slug) || !valid_slug(&meta.slug) {
         return Err(fail(front_line("slug"), "guide_slug", format!("slug {:?} must equal the file name", meta.slug)));
     }
     for (field, value, max) in [("title", &meta.title, 80), ("summary", &meta.summary, 200)] {
@@ -255,10 +265,52 @@ pub fn valid_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
-/// A picture's file name: `N.svg`.
+/// A picture's file name: `N.svg` (files), or `N-xxxxxxxx.svg|jpg|png` (uploaded in the editor: the step and 8 hex
+/// digits of the content's hash, so a new picture gets a new address and no cache keeps the old one).
 pub fn valid_picture_name(name: &str) -> bool {
-    name.strip_suffix(".svg")
-        .is_some_and(|stem| !stem.is_empty() && stem.len() <= 3 && stem.bytes().all(|b| b.is_ascii_digit()))
+    let Some((stem, ext)) = name.rsplit_once('.') else { return false };
+    let (number, hash) = match stem.split_once('-') {
+        Some((number, hash)) => (number, Some(hash)),
+        None => (stem, None),
+    };
+    let number_ok = !number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit());
+    let hash_ok =
+        hash.is_none_or(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    let ext_ok = ext == "svg" || (hash.is_some() && (ext == "jpg" || ext == "png"));
+    number_ok && hash_ok && ext_ok
+}
+
+/// The media type of a picture, from its (valid) file name.
+pub fn picture_mime(name: &str) -> &'static str {
+    if name.ends_with(".jpg") {
+        "image/jpeg"
+    } else if name.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/svg+xml"
+    }
+}
+
+// guide editor
+/// One saved version of a guide edited in the web editor. `markdown` is `None` for "back to the file version".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuideVersion {
+    /// Its id.
+    pub id: i64,
+    /// The guide.
+    pub slug: String,
+    /// 1, 2, 3… per guide.
+    pub version: i64,
+    /// The whole guide (front matter and body), or `None` when this version reverted to the file.
+    pub markdown: Option<String>,
+    /// The commune of whoever saved it.
+    pub commune_id: Option<crate::ids::CommuneId>,
+    /// Who saved it.
+    pub edited_by: crate::ids::UserId,
+    /// Their display name, for the history list.
+    pub editor_name: String,
+    /// When.
+    pub edited_at: time::OffsetDateTime,
 }
 
 fn safe_url(url: &str) -> bool {
@@ -704,6 +756,24 @@ mod tests {
         let dtd = r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg>&x;</svg>"#;
         assert!(check_svg(dtd.as_bytes()).is_err());
         assert_eq!(check_svg(b"<html/>").unwrap_err().code(), "picture_malformed");
+    }
+
+    #[test]
+    fn edited_guides_keep_their_slug_and_pictures_may_be_uploaded_names() {
+        let text = guide("", "");
+        assert!(parse_edited_guide(Some("thu"), &text, SKILLS).is_ok());
+        assert!(parse_edited_guide(None, &text, SKILLS).is_ok());
+        assert_eq!(parse_edited_guide(Some("khac"), &text, SKILLS).unwrap_err().code, "guide_slug");
+        let script = guide("", "<script>alert(1)</script>\n\n");
+        let e = parse_edited_guide(Some("thu"), &script, SKILLS).unwrap_err();
+        assert_eq!((e.code, e.path.as_str()), ("guide_html", ""));
+        for good in ["1.svg", "12.svg", "3-0a1b2c3d.svg", "3-0a1b2c3d.jpg", "3-0a1b2c3d.png"] {
+            assert!(valid_picture_name(good), "{good}");
+        }
+        for bad in ["1.jpg", "x.svg", "3-0A1B2C3D.png", "3-0a1b.png", "3-0a1b2c3d.gif", "../1.svg", "1234.svg"] {
+            assert!(!valid_picture_name(bad), "{bad}");
+        }
+        assert_eq!(picture_mime("3-0a1b2c3d.jpg"), "image/jpeg");
     }
 
     #[test]

@@ -180,6 +180,9 @@ pub enum AuditSubject {
     // contests: question bank
     /// A commune's contest question bank (the id is absent).
     QuestionBank,
+    // guide editor
+    /// A guide edited in the web editor (the id is the guide version).
+    Guide,
 }
 
 impl AuditSubject {
@@ -193,6 +196,8 @@ impl AuditSubject {
         AuditSubject::Team,
         // contests: question bank
         AuditSubject::QuestionBank,
+        // guide editor
+        AuditSubject::Guide,
     ];
 
     /// Stored name.
@@ -206,6 +211,8 @@ impl AuditSubject {
             AuditSubject::Team => "team",
             // contests: question bank
             AuditSubject::QuestionBank => "question_bank",
+            // guide editor
+            AuditSubject::Guide => "guide",
         }
     }
 

@@ -247,36 +247,10 @@ fn a_large_photo_is_shrunk_and_transparency_keeps_png() {
     assert_eq!((picture.format, picture.width, picture.height), (PictureFormat::Png, 40, 30));
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-}
-
 #[test]
 fn a_decompression_bomb_is_refused_from_its_header() {
     // 50,000 × 50,000 RGBA would take 10 GB once decoded; the file is 60 bytes.
-    let mut bomb = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    png_chunk(&mut bomb, b"IHDR", &ihdr);
-    png_chunk(&mut bomb, b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-    png_chunk(&mut bomb, b"IEND", &[]);
+    let bomb = hocvuso_test_support::picture::png_claiming(50_000);
     let err = reencode_raster(&bomb, &RasterLimits::default()).unwrap_err();
     assert_eq!(err.code(), "picture_too_many_pixels");
     assert!(err.to_string().contains("50000×50000"), "found in the header: {err}");

@@ -147,14 +147,14 @@ impl Runner {
 
     /// Runs `first` with `text` on its stdin, its stdout piped into `then` when given, and returns the last
     /// program's stdout. Every child is killed (with its process group) on timeout or any failure.
-    async fn run(&self, text: &str, first: &Program, then: Option<&Program>) -> Result<Vec<u8>, SpeechError> {
+    async fn run(&self, input: &[u8], first: &Program, then: Option<&Program>) -> Result<Vec<u8>, SpeechError> {
         let _permit = self.jobs.acquire().await.map_err(|_| SpeechError::EngineFailed {
             program: first.path.clone(),
             detail: "the engine is shutting down".to_owned(),
         })?;
         let mut children = Vec::with_capacity(2);
         let outcome = match spawn_all(first, then, &mut children) {
-            Ok(()) => match tokio::time::timeout(self.timeout, drive(text, &mut children)).await {
+            Ok(()) => match tokio::time::timeout(self.timeout, drive(input, &mut children)).await {
                 Ok(result) => result,
                 Err(_) => Err(SpeechError::Timeout(self.timeout)),
             },
@@ -203,7 +203,7 @@ fn spawn_error(program: &Program, error: std::io::Error) -> SpeechError {
 
 /// Writes the text, reads the last program's output and every error output at the same time (so no pipe fills up
 /// and blocks a child), then waits for every child and checks its exit status.
-async fn drive(text: &str, children: &mut [(String, Child)]) -> Result<Vec<u8>, SpeechError> {
+async fn drive(input: &[u8], children: &mut [(String, Child)]) -> Result<Vec<u8>, SpeechError> {
     let stdin = children.first_mut().and_then(|(_, c)| c.stdin.take());
     let stdout = children.last_mut().and_then(|(_, c)| c.stdout.take());
     let stderrs: Vec<_> = children.iter_mut().map(|(_, c)| c.stderr.take()).collect();
@@ -211,7 +211,7 @@ async fn drive(text: &str, children: &mut [(String, Child)]) -> Result<Vec<u8>, 
         if let Some(mut stdin) = stdin {
             // A program may exit without reading all its input (it failed, or it ignores stdin): its exit status
             // and output tell what happened, so a broken pipe here is not an error of its own.
-            let _ = stdin.write_all(text.as_bytes()).await;
+            let _ = stdin.write_all(input).await;
             let _ = stdin.shutdown().await;
         }
     };
@@ -429,11 +429,11 @@ impl SpeechEngine for CommandEngine {
             let program = Program { path: self.program.path.clone(), args };
             match self.output {
                 OutputFormat::Wav => {
-                    let bytes = self.runner.run(&text, &program, Some(&self.encoder.program())).await?;
+                    let bytes = self.runner.run(text.as_bytes(), &program, Some(&self.encoder.program())).await?;
                     ogg_opus(&self.encoder.program, bytes)
                 }
                 OutputFormat::OggOpus => {
-                    let bytes = self.runner.run(&text, &program, None).await?;
+                    let bytes = self.runner.run(text.as_bytes(), &program, None).await?;
                     ogg_opus(&program.path, bytes)
                 }
             }
@@ -447,6 +447,36 @@ impl SpeechEngine for CommandEngine {
         }
         Ok(())
     }
+}
+
+// guide editor
+/// No engine at all: nothing is ever spoken (every call is [`SpeechError::EngineUnavailable`]). An
+/// [`crate::AudioCache`] with it serves staff recordings only, on a server without espeak-ng.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoEngine;
+
+impl SpeechEngine for NoEngine {
+    fn name(&self) -> &str {
+        "none"
+    }
+
+    fn synthesize<'a>(&'a self, _text: &'a str, _voice: &'a Voice) -> SpeechFuture<'a> {
+        Box::pin(async { Err(SpeechError::EngineUnavailable { program: "none".to_owned() }) })
+    }
+
+    fn check(&self) -> Result<(), SpeechError> {
+        Err(SpeechError::EngineUnavailable { program: "none".to_owned() })
+    }
+}
+
+/// Encodes a staff recording uploaded as WAV to Ogg Opus with `opusenc` from `PATH` (a WAV is ten times the size on
+/// a phone plan). [`SpeechError::EngineUnavailable`] when opusenc is not installed: the caller refuses the WAV then.
+pub async fn encode_wav_recording(wav: &[u8]) -> Result<Vec<u8>, SpeechError> {
+    // A human voice gets more bits than the synthetic one.
+    let encoder = Encoder { program: "opusenc".to_owned(), bitrate_kbps: 32 };
+    find_program(&encoder.program)?;
+    let bytes = Runner::new().run(wav, &encoder.program(), None).await?;
+    ogg_opus(&encoder.program, bytes)
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ pub use audio::{AudioFormat, opus_duration, validate_recording};
 pub use cache::{Audio, AudioCache, AudioOrigin, BatchReport, Progress};
 
 pub use engine::{CommandEngine, EspeakEngine, OutputFormat, SpeechEngine, Voice};
+// guide editor
+pub use engine::{NoEngine, encode_wav_recording};
 
 /// The longest text spoken in one piece, in characters (after cleaning). A guide step is 100 to 400 characters;
 /// anything far longer is not a step, and would hold an espeak process for minutes.

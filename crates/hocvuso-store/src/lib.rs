@@ -11,6 +11,8 @@ mod accounts;
 mod backup;
 mod contests;
 mod guides;
+// guide editor
+mod guide_edits;
 mod migrate;
 mod places;
 mod privacy;
@@ -27,6 +29,8 @@ pub use accounts::{NewUser, SessionRecord};
 pub use backup::{BackupReport, restore_sqlite};
 pub use migrate::MigrationReport;
 pub use register::import::{BATCH_ROWS, NewImportJob};
+// guide editor
+pub use guide_edits::StoredGuidePicture;
 
 /// Which database a store talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

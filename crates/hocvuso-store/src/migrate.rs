@@ -86,6 +86,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // guide editor
+    Migration {
+        version: 14,
+        name: "guide_edits",
+        portable: include_str!("../migrations/0014_guide_edits.sql"),
+        sqlite: include_str!("../migrations/0014_guide_edits.sqlite.sql"),
+        postgres: include_str!("../migrations/0014_guide_edits.postgres.sql"),
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

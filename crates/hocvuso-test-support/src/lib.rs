@@ -5,6 +5,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 pub mod pdf;
+// guide editor
+pub mod picture;
 
 use std::path::PathBuf;
 

@@ -581,6 +581,41 @@ pub struct Texts {
     pub contest_minutes: &'static str,
     pub contest_seconds: &'static str,
     pub contest_plan: &'static str,
+    // guide editor
+    pub guide_editor_title: &'static str,
+    pub guide_editor_intro: &'static str,
+    pub guide_editor_add: &'static str,
+    pub guide_editor_edit: &'static str,
+    pub guide_editor_edited_by: &'static str,
+    pub guide_editor_original: &'static str,
+    pub guide_editor_other_commune: &'static str,
+    pub guide_editor_text_label: &'static str,
+    pub guide_editor_text_hint: &'static str,
+    pub guide_editor_preview: &'static str,
+    pub guide_editor_save: &'static str,
+    pub guide_editor_preview_title: &'static str,
+    pub guide_editor_line: &'static str,
+    pub guide_editor_saved: &'static str,
+    pub guide_editor_open_guide: &'static str,
+    pub guide_editor_steps: &'static str,
+    pub guide_editor_picture_label: &'static str,
+    pub guide_editor_picture_upload: &'static str,
+    pub guide_editor_picture_saved: &'static str,
+    pub guide_editor_recording_label: &'static str,
+    pub guide_editor_recording_upload: &'static str,
+    pub guide_editor_recording_has: &'static str,
+    pub guide_editor_recording_none: &'static str,
+    pub guide_editor_recording_delete: &'static str,
+    pub guide_editor_recording_saved: &'static str,
+    pub guide_editor_recording_removed: &'static str,
+    pub guide_editor_history: &'static str,
+    pub guide_editor_version: &'static str,
+    pub guide_editor_reverted_entry: &'static str,
+    pub guide_editor_open_version: &'static str,
+    pub guide_editor_revert: &'static str,
+    pub guide_editor_revert_hint: &'static str,
+    pub guide_editor_reverted: &'static str,
+    pub guide_editor_save_first: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -1122,6 +1157,41 @@ pub static VI: Texts = Texts {
     contest_minutes: "{n} phút",
     contest_seconds: "{n} giây",
     contest_plan: "{total} câu mỗi lượt, rút từ {n} câu",
+    // guide editor
+    guide_editor_title: "Sửa bài hướng dẫn",
+    guide_editor_intro: "Sửa chữ, hình và giọng đọc của các bài hướng dẫn, hoặc thêm bài mới. Bài đã lưu hiện ngay cho mọi người. Bài gốc luôn có thể khôi phục lại.",
+    guide_editor_add: "Thêm hướng dẫn",
+    guide_editor_edit: "Sửa",
+    guide_editor_edited_by: "Đã sửa, lần cuối bởi",
+    guide_editor_original: "Bài gốc",
+    guide_editor_other_commune: "xã khác",
+    guide_editor_text_label: "Nội dung bài",
+    guide_editor_text_hint: "Phần đầu, giữa hai dòng +++, ghi tên bài, tên đường dẫn (slug), kỹ năng và câu hỏi tự kiểm tra. Mỗi bước bắt đầu bằng một dòng ## và có một hình, ví dụ ![Mô tả hình](1.svg). Không dùng HTML.",
+    guide_editor_preview: "Xem trước",
+    guide_editor_save: "Lưu",
+    guide_editor_preview_title: "Bản xem trước (chưa lưu)",
+    guide_editor_line: "Dòng",
+    guide_editor_saved: "Đã lưu. Mọi người đã thấy bài mới.",
+    guide_editor_open_guide: "Mở bài hướng dẫn",
+    guide_editor_steps: "Hình và giọng đọc của từng bước",
+    guide_editor_picture_label: "Ảnh mới cho bước này (SVG, PNG, JPEG hoặc WebP, tối đa 10 MB)",
+    guide_editor_picture_upload: "Tải ảnh lên",
+    guide_editor_picture_saved: "Đã thay ảnh.",
+    guide_editor_recording_label: "Bản ghi âm giọng đọc (Ogg Opus, MP3 hoặc WAV, tối đa 5 MB)",
+    guide_editor_recording_upload: "Tải bản ghi âm lên",
+    guide_editor_recording_has: "Nút Nghe của bước này phát bản ghi âm của cán bộ.",
+    guide_editor_recording_none: "Bước này chưa có bản ghi âm. Nút Nghe dùng giọng máy đọc.",
+    guide_editor_recording_delete: "Xoá bản ghi âm",
+    guide_editor_recording_saved: "Đã lưu bản ghi âm. Nút Nghe của bước này phát bản ghi âm.",
+    guide_editor_recording_removed: "Đã xoá bản ghi âm.",
+    guide_editor_history: "Các lần sửa",
+    guide_editor_version: "Lần",
+    guide_editor_reverted_entry: "khôi phục bài gốc",
+    guide_editor_open_version: "Mở lần sửa này trong ô soạn",
+    guide_editor_revert: "Khôi phục bài gốc",
+    guide_editor_revert_hint: "Bài sẽ trở lại như bài gốc đi kèm phần mềm. Các lần sửa vẫn được giữ trong danh sách bên dưới.",
+    guide_editor_reverted: "Đã khôi phục bài gốc.",
+    guide_editor_save_first: "Hãy lưu bài trước, rồi tải ảnh và bản ghi âm cho từng bước.",
 };
 
 /// English, the second locale.
@@ -1663,6 +1733,41 @@ pub static EN: Texts = Texts {
     contest_minutes: "{n} minutes",
     contest_seconds: "{n} seconds",
     contest_plan: "{total} questions per attempt, drawn from {n}",
+    // guide editor
+    guide_editor_title: "Edit guides",
+    guide_editor_intro: "Change the text, pictures and voice of the guides, or add a new one. A saved guide shows to everyone at once. The original can always be restored.",
+    guide_editor_add: "Add a guide",
+    guide_editor_edit: "Edit",
+    guide_editor_edited_by: "Edited, last by",
+    guide_editor_original: "Original",
+    guide_editor_other_commune: "another commune",
+    guide_editor_text_label: "The guide's text",
+    guide_editor_text_hint: "The head, between two +++ lines, gives the title, the slug, the skills and the quiz. Each step starts with a ## line and has one picture, for example ![Description](1.svg). No HTML.",
+    guide_editor_preview: "Preview",
+    guide_editor_save: "Save",
+    guide_editor_preview_title: "Preview (not saved)",
+    guide_editor_line: "Line",
+    guide_editor_saved: "Saved. Everyone sees the new version now.",
+    guide_editor_open_guide: "Open the guide",
+    guide_editor_steps: "Pictures and voice of each step",
+    guide_editor_picture_label: "New picture for this step (SVG, PNG, JPEG or WebP, at most 10 MB)",
+    guide_editor_picture_upload: "Upload the picture",
+    guide_editor_picture_saved: "The picture was replaced.",
+    guide_editor_recording_label: "Voice recording (Ogg Opus, MP3 or WAV, at most 5 MB)",
+    guide_editor_recording_upload: "Upload the recording",
+    guide_editor_recording_has: "This step's Listen button plays a staff recording.",
+    guide_editor_recording_none: "No recording for this step yet. Listen uses the computer voice.",
+    guide_editor_recording_delete: "Delete the recording",
+    guide_editor_recording_saved: "Recording saved. This step's Listen button plays it.",
+    guide_editor_recording_removed: "The recording was deleted.",
+    guide_editor_history: "Edit history",
+    guide_editor_version: "Version",
+    guide_editor_reverted_entry: "restored the original",
+    guide_editor_open_version: "Open this version in the editor",
+    guide_editor_revert: "Restore the original",
+    guide_editor_revert_hint: "The guide goes back to the original shipped with the software. The edits stay in the list below.",
+    guide_editor_reverted: "The original was restored.",
+    guide_editor_save_first: "Save the guide first, then upload a picture and a recording for each step.",
 };
 
 impl Texts {
@@ -1745,6 +1850,8 @@ pub fn audit_words(
         S::Team => pick("Tổ công nghệ số", "Volunteer team"),
         // contests: question bank
         S::QuestionBank => pick("Ngân hàng câu hỏi", "Question bank"),
+        // guide editor
+        S::Guide => pick("Bài hướng dẫn", "Guide"),
     };
     // Details are written in a few fixed forms (see hocvuso_app); anything else is shown as it is.
     let detail = match detail.strip_suffix(" rows") {
@@ -2170,6 +2277,72 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "contest_datetime_invalid" => ("Hãy chọn ngày và giờ.", "Choose a date and time."),
         "contest_choice_invalid" => ("Có lựa chọn không đúng. Hãy chọn lại.", "A choice is not valid. Choose again."),
         "contest_number_invalid" => ("Hãy nhập một số nguyên không âm.", "Enter a whole number, 0 or more."),
+        // guide editor
+        "guide_front_matter" => (
+            "Phần đầu của bài (giữa hai dòng +++) viết chưa đúng. Kiểm tra dấu ngoặc kép, dấu = và tên các mục.",
+            "The head of the guide (between the +++ lines) is not written correctly. Check the quotes, the = signs and the names.",
+        ),
+        "guide_html" => (
+            "Không được dùng HTML (thẻ như <b>, <script>, <img>) trong bài. Hãy dùng **chữ đậm**, *chữ nghiêng* và dấu - cho danh sách.",
+            "HTML (tags such as <b>, <script>, <img>) is not allowed in a guide. Use **bold**, *italics* and - for lists.",
+        ),
+        "guide_markup" => (
+            "Cách viết này không dùng được trong bài. Chỉ dùng đoạn văn, dòng ## cho mỗi bước, chữ đậm, chữ nghiêng, danh sách và liên kết.",
+            "This markup cannot be used in a guide. Use paragraphs, a ## line per step, bold, italics, lists and links only.",
+        ),
+        "guide_link" => {
+            ("Liên kết phải bắt đầu bằng https:// hoặc http://.", "Links must start with https:// or http://.")
+        }
+        "guide_picture" => (
+            "Mỗi bước cần đúng một hình, viết như ![Mô tả hình](1.svg).",
+            "Each step needs exactly one picture, written as ![Description](1.svg).",
+        ),
+        "guide_skill_unknown" => (
+            "Kỹ năng ghi trong bài không có trong danh sách kỹ năng của sổ theo dõi.",
+            "A skill named in the guide is not in the register's list of skills.",
+        ),
+        "guide_slug" => (
+            "Tên đường dẫn (slug) chỉ gồm chữ thường không dấu, số và dấu -, và không được đổi khi sửa bài.",
+            "The slug is lowercase letters without diacritics, digits and -, and cannot change when editing.",
+        ),
+        "guide_slug_taken" => (
+            "Đã có bài dùng tên đường dẫn (slug) này. Hãy chọn tên khác.",
+            "A guide already uses this slug. Choose another.",
+        ),
+        "guide_quiz" => (
+            "Phần tự kiểm tra cần 3 đến 5 câu hỏi, mỗi câu 2 đến 5 lựa chọn và một đáp án đúng.",
+            "The quiz needs 3 to 5 questions, each with 2 to 5 options and a right answer.",
+        ),
+        "guide_steps" => (
+            "Bài cần từ 4 đến 10 bước, mỗi bước bắt đầu bằng một dòng ##.",
+            "A guide needs 4 to 10 steps, each starting with a ## line.",
+        ),
+        "guide_too_large" => ("Bài quá dài (tối đa 64 KB).", "The guide is too long (at most 64 KB)."),
+        "guide_encoding" => ("Bài phải là chữ UTF-8.", "The guide must be UTF-8 text."),
+        "guide_no_original" => (
+            "Bài này không có bài gốc để khôi phục, hoặc đang là bài gốc.",
+            "This guide has no original to restore, or already is the original.",
+        ),
+        "recording_empty" => ("Tệp ghi âm trống.", "The recording is empty."),
+        "recording_too_large" => ("Tệp ghi âm quá lớn (tối đa 5 MB).", "The recording is too large (at most 5 MB)."),
+        "recording_format_unknown" => {
+            ("Chỉ nhận tệp ghi âm Ogg Opus, MP3 hoặc WAV.", "Only Ogg Opus, MP3 or WAV recordings are accepted.")
+        }
+        "recording_wav_unsupported" => (
+            "Máy chủ chưa chuyển được tệp WAV. Hãy ghi âm dạng MP3 hoặc Ogg Opus.",
+            "The server cannot convert WAV files. Record as MP3 or Ogg Opus.",
+        ),
+        "recording_unavailable" => (
+            "Máy chủ chưa có chỗ lưu bản ghi âm. Hãy báo người quản trị.",
+            "The server has no place to keep recordings. Tell the administrator.",
+        ),
+        "speech_text_empty" => (
+            "Bước này chưa có chữ nên không gắn được bản ghi âm.",
+            "This step has no text, so no recording can be attached.",
+        ),
+        "speech_text_too_long" => {
+            ("Chữ của bước này quá dài để gắn bản ghi âm.", "This step's text is too long to attach a recording.")
+        }
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -2338,6 +2511,27 @@ mod tests {
         "contest_datetime_invalid",
         "contest_choice_invalid",
         "contest_number_invalid",
+        // guide editor
+        "guide_front_matter",
+        "guide_html",
+        "guide_markup",
+        "guide_link",
+        "guide_picture",
+        "guide_skill_unknown",
+        "guide_slug",
+        "guide_slug_taken",
+        "guide_quiz",
+        "guide_steps",
+        "guide_too_large",
+        "guide_encoding",
+        "guide_no_original",
+        "recording_empty",
+        "recording_too_large",
+        "recording_format_unknown",
+        "recording_wav_unsupported",
+        "recording_unavailable",
+        "speech_text_empty",
+        "speech_text_too_long",
     ];
 
     #[test]

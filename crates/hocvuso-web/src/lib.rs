@@ -106,7 +106,31 @@ pub fn router(state: AppState) -> Router {
         .route("/residents/import/{job_id}", get(pages::register::import::show_import_job))
         .route("/residents/import/{job_id}/mapping", post(pages::register::import::set_import_mapping))
         .route("/residents/import/{job_id}/check", post(pages::register::import::check_import))
-        .route("/residents/import/{job_id}/commit", post(pages::register::import::commit_import));
+        .route("/residents/import/{job_id}/commit", post(pages::register::import::commit_import))
+        // guide editor
+        .route("/guide-editor", get(pages::guide_edits::list_guides))
+        .route(
+            "/guide-editor/new",
+            get(pages::guide_edits::new_guide_form)
+                .post(pages::guide_edits::post_new_guide)
+                .layer(DefaultBodyLimit::max(pages::guide_edits::TEXT_LIMIT)),
+        )
+        .route(
+            "/guide-editor/{slug}",
+            get(pages::guide_edits::edit_guide_form)
+                .post(pages::guide_edits::post_guide)
+                .layer(DefaultBodyLimit::max(pages::guide_edits::TEXT_LIMIT)),
+        )
+        .route("/guide-editor/{slug}/revert", post(pages::guide_edits::revert_guide))
+        .route(
+            "/guide-editor/{slug}/steps/{number}/picture",
+            post(pages::guide_edits::upload_picture).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
+        )
+        .route(
+            "/guide-editor/{slug}/steps/{number}/recording",
+            post(pages::guide_edits::upload_recording).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
+        )
+        .route("/guide-editor/{slug}/steps/{number}/recording/delete", post(pages::guide_edits::delete_recording));
     html.merge(pages::contests::routes())
         .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })

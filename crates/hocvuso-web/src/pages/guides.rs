@@ -31,6 +31,8 @@ struct GuidesPage {
     searched: bool,
     hits: Vec<GuideHit>,
     finished: Vec<String>,
+    /// Whether to show the link to the guide editor.
+    can_edit: bool,
 }
 
 impl GuidesPage {
@@ -51,7 +53,7 @@ pub(crate) async fn list_guides(
     MaybeSignedIn(session): MaybeSignedIn,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
-    let library = &state.ctx.guides;
+    let library = state.ctx.guides();
     let finished = match &session {
         Some(session) => hocvuso_app::guides::finished_guides(&state.ctx, &session.actor()).await?,
         None => Vec::new(),
@@ -70,6 +72,7 @@ pub(crate) async fn list_guides(
         searched,
         hits,
         finished,
+        can_edit: session.as_ref().is_some_and(|s| hocvuso_app::guide_edits::may_edit_guides(&s.actor())),
     })
 }
 
@@ -106,7 +109,7 @@ pub(crate) async fn show_guide(
     Path(slug): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let guide = state.ctx.guides.get(&slug)?;
+    let guide = state.ctx.guides().get(&slug)?;
     let path = format!("/guides/{}", guide.slug);
     render(&GuidePage {
         ctx: PageContext::new(&state, lang, session.as_ref(), &path),
@@ -126,7 +129,7 @@ pub(crate) async fn answer_quiz(
     Path(slug): Path<String>,
     PlainForm(form): PlainForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let guide = state.ctx.guides.get(&slug)?;
+    let guide = state.ctx.guides().get(&slug)?;
     let mut answers = vec![None; guide.quiz.len()];
     for (name, value) in form {
         let index = name.strip_prefix('q').and_then(|n| n.parse::<usize>().ok());
@@ -136,7 +139,7 @@ pub(crate) async fn answer_quiz(
             *slot = Some(value);
         }
     }
-    let (guide, result) = hocvuso_app::guides::mark_quiz(&state.ctx.guides, &guide.slug, &answers)?;
+    let (guide, result) = hocvuso_app::guides::mark_quiz(&state.ctx.guides(), &guide.slug, &answers)?;
     let path = format!("/guides/{}", guide.slug);
     render(&GuidePage {
         ctx: PageContext::new(&state, lang, session.as_ref(), &path),
@@ -169,7 +172,7 @@ pub(crate) async fn show_senior_step(
     MaybeSignedIn(session): MaybeSignedIn,
     Path((slug, number)): Path<(String, usize)>,
 ) -> Result<Response, WebError> {
-    let guide = state.ctx.guides.get(&slug)?;
+    let guide = state.ctx.guides().get(&slug)?;
     if guide.step(number).is_none() {
         return Err(WebError(hocvuso_app::AppError::NotFound));
     }
@@ -182,15 +185,16 @@ pub(crate) async fn show_senior_step(
     })
 }
 
-/// `GET /guides/{slug}/pictures/{file}`: a checked SVG, with a policy that lets it run nothing and load nothing.
+/// `GET /guides/{slug}/pictures/{file}`: a checked SVG (or a photo re-encoded at upload), with a policy that lets it
+/// run nothing and load nothing.
 pub(crate) async fn show_picture(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let bytes = state.ctx.guides.picture(&slug, &file)?;
+    let bytes = state.ctx.guides().picture(&slug, &file)?;
     let mut response = bytes.to_vec().into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(hocvuso_domain::guides::picture_mime(&file)));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PICTURE_CSP));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     Ok(response)
@@ -203,7 +207,7 @@ pub(crate) async fn step_audio(
     lang: Lang,
     Path((slug, number)): Path<(String, usize)>,
 ) -> Result<Response, WebError> {
-    let audio = state.ctx.guide_audio.step_audio(&state.ctx.guides, &slug, number).await?;
+    let audio = state.ctx.guide_audio.step_audio(&state.ctx.guides(), &slug, number).await?;
     let t = lang.texts();
     let (message, retry) = match audio {
         Ok(audio) => {
@@ -234,7 +238,7 @@ pub(crate) async fn step_audio(
 /// `GET /guides/offline.json`: every address the download button keeps (pages, senior steps, pictures).
 pub(crate) async fn offline_list(State(state): State<AppState>) -> Response {
     let mut urls = vec!["/guides".to_owned()];
-    for guide in state.ctx.guides.list() {
+    for guide in state.ctx.guides().list() {
         urls.push(format!("/guides/{}", guide.slug));
         for step in &guide.steps {
             urls.push(format!("/guides/{}/senior/{}", guide.slug, step.number));

@@ -3,6 +3,8 @@
 pub(crate) mod accounts;
 pub(crate) mod contests;
 pub(crate) mod guides;
+// guide editor
+pub(crate) mod guide_edits;
 pub(crate) mod home;
 pub(crate) mod ops;
 pub(crate) mod places;

@@ -117,8 +117,8 @@ async fn audio_is_refused_with_503_when_no_engine_is_installed() {
 }
 
 /// Speaks any text as a tiny, valid-looking Ogg Opus stream; fails when told to be "missing".
-struct FakeEngine {
-    missing: bool,
+pub(crate) struct FakeEngine {
+    pub(crate) missing: bool,
 }
 
 impl SpeechEngine for FakeEngine {
@@ -148,7 +148,7 @@ impl SpeechEngine for FakeEngine {
     }
 }
 
-async fn app_with_engine(missing: bool, dir: &std::path::Path) -> (TestApp, axum::Router) {
+pub(crate) async fn app_with_engine(missing: bool, dir: &std::path::Path) -> (TestApp, axum::Router) {
     let app = TestApp::all().await.remove(0);
     let cache = AudioCache::open(dir, Arc::new(FakeEngine { missing }), Voice::vietnamese()).await.unwrap();
     let ctx = app.ctx.clone().with_guide_audio(Arc::new(GuideAudio::new(cache, dir.to_owned(), 1)));
@@ -269,7 +269,7 @@ async fn every_guide_prints_as_a_leaflet_whose_text_is_the_guide() {
         page.body.contains("href=\"/guides/dang-ky-khai-sinh/leaflet.pdf?paper=a4\""),
         "the guide links its leaflet"
     );
-    let guide = app.ctx.guides.get("dang-ky-khai-sinh").unwrap();
+    let guide = app.ctx.guides().get("dang-ky-khai-sinh").unwrap();
     for paper in ["a5", "a4"] {
         let (status, kind, pdf) =
             get_bytes(&app, &format!("/guides/dang-ky-khai-sinh/leaflet.pdf?paper={paper}"), "xa.example.vn").await;

@@ -17,6 +17,8 @@ mod teams;
 mod contests_take;
 // contests: question bank and set-up
 mod contests_bank;
+// guide editor
+mod guide_edits;
 
 #[path = "../harness.rs"]
 mod harness;

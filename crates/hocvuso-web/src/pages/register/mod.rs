@@ -356,11 +356,11 @@ async fn resident_page(
         guides_taught: taught
             .iter()
             .map(|g| {
-                let title = state.ctx.guides.get(&g.guide_slug).map(|guide| guide.title.clone());
+                let title = state.ctx.guides().get(&g.guide_slug).map(|guide| guide.title.clone());
                 format!("{}: {}", format(g.taught_at), title.unwrap_or_else(|_| g.guide_slug.clone()))
             })
             .collect(),
-        guide_options: state.ctx.guides.list().iter().map(|g| (g.slug.clone(), g.title.clone())).collect(),
+        guide_options: state.ctx.guides().list().iter().map(|g| (g.slug.clone(), g.title.clone())).collect(),
         visits: visits
             .iter()
             .map(|v| {

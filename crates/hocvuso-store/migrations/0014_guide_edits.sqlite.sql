@@ -1,0 +1,1 @@
+ALTER TABLE guide_picture ADD COLUMN bytes BLOB NOT NULL DEFAULT x'';
