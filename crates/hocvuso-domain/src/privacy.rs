@@ -187,7 +187,7 @@ pub enum AuditSubject {
 
 impl AuditSubject {
     /// Every subject kind.
-    pub const ALL: [AuditSubject; 7] = [
+    pub const ALL: [AuditSubject; 8] = [
         AuditSubject::Resident,
         AuditSubject::ResidentList,
         AuditSubject::User,

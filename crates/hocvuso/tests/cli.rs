@@ -389,6 +389,140 @@ async fn field_records_survive_a_sigkill_during_a_sync_and_are_never_doubled() {
     }
 }
 
+/// One participant's answers as the phone knows them: per position, every (seq, chosen) sent, and the highest
+/// seq the server acknowledged.
+#[derive(Default)]
+struct Answered {
+    sent: std::collections::BTreeMap<usize, Vec<(i64, usize)>>,
+    acked: std::collections::BTreeMap<usize, i64>,
+}
+
+/// The demo's open contest: the first id under which a registration is accepted. Returns the id and the entry code.
+fn register_in_open_contest(port: u16, phone: &str) -> (i64, String) {
+    for contest in 1..=10 {
+        let body = format!(
+            "{{\"full_name\":\"Nguyễn Văn Thử\",\"birth_year\":\"1970\",\"phone\":\"{phone}\",\"unit\":\"Thôn Đông\"}}"
+        );
+        let response = exchange(
+            port,
+            "POST",
+            &format!("/api/v1/contests/{contest}/entrants"),
+            &[("Content-Type", "application/json")],
+            &body,
+        )
+        .unwrap();
+        if response.status == 201 {
+            let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+            return (contest, answer["code"].as_str().unwrap().to_owned());
+        }
+    }
+    panic!("no open demo contest accepts a registration")
+}
+
+#[tokio::test]
+async fn contest_answers_survive_a_sigkill_and_every_attempt_resumes() {
+    for test in stores().await {
+        let data = data_dir(&test);
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server = start_server(&test, &data, port);
+        let participants: Vec<(i64, String)> =
+            (0..6).map(|n| register_in_open_contest(port, &format!("091234{n:04}"))).collect();
+        let started: Vec<(i64, Vec<usize>)> = participants
+            .iter()
+            .map(|(contest, code)| {
+                let headers = [("X-Entry-Code", code.as_str()), ("Content-Type", "application/json")];
+                let response =
+                    exchange(port, "POST", &format!("/api/v1/contests/{contest}/attempts"), &headers, "").unwrap();
+                assert_eq!(response.status, 200, "{}: {}", test.label, response.body);
+                let attempt: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+                let options = attempt["questions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|q| q["options"].as_array().unwrap().len())
+                    .collect();
+                (attempt["attempt_id"].as_i64().unwrap(), options)
+            })
+            .collect();
+
+        // Each participant changes their answers again and again; the server acknowledges what it stored.
+        let acked_total = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let players: Vec<_> = participants
+            .iter()
+            .cloned()
+            .zip(started.clone())
+            .map(|((contest, code), (attempt, options))| {
+                let acked_total = acked_total.clone();
+                std::thread::spawn(move || {
+                    let mut answered = Answered::default();
+                    for seq in 1..10_000i64 {
+                        let position = usize::try_from(seq).unwrap() % options.len();
+                        let chosen = usize::try_from(seq).unwrap() % options[position];
+                        answered.sent.entry(position).or_default().push((seq, chosen));
+                        let headers = [("X-Entry-Code", code.as_str()), ("Content-Type", "application/json")];
+                        let path = format!("/api/v1/contests/{contest}/attempts/{attempt}/answers/{position}");
+                        let body = format!("{{\"chosen\":[{chosen}],\"seq\":{seq}}}");
+                        match exchange(port, "PUT", &path, &headers, &body) {
+                            Some(response) if response.status == 200 => {
+                                assert!(response.body.contains("\"saved\":true"), "{}", response.body);
+                                answered.acked.insert(position, seq);
+                                acked_total.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                            Some(_) => {} // Refused for now (the participant's rate limit): not acknowledged.
+                            None => break, // The server is gone.
+                        }
+                    }
+                    answered
+                })
+            })
+            .collect();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while acked_total.load(std::sync::atomic::Ordering::SeqCst) < 120 {
+            assert!(Instant::now() < deadline, "{}: answers are too slow to test", test.label);
+            std::thread::yield_now();
+        }
+        // Killed in the middle of the answers: no shutdown, no flush.
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let answered: Vec<Answered> = players.into_iter().map(|p| p.join().unwrap()).collect();
+
+        let mut server = start_server(&test, &data, port);
+        for (((contest, code), (attempt, _)), answered) in participants.iter().zip(&started).zip(&answered) {
+            // "Bắt đầu" again resumes the same attempt, with the server's timer still running.
+            let headers = [("X-Entry-Code", code.as_str()), ("Content-Type", "application/json")];
+            let response =
+                exchange(port, "POST", &format!("/api/v1/contests/{contest}/attempts"), &headers, "").unwrap();
+            assert_eq!(response.status, 200, "{}: {}", test.label, response.body);
+            let resumed: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+            assert_eq!(resumed["attempt_id"].as_i64(), Some(*attempt), "{}: the attempt resumes", test.label);
+            assert!(resumed["submitted_at"].is_null(), "{}", test.label);
+            assert!(resumed["remaining_seconds"].as_i64().unwrap() > 0, "{}", test.label);
+            for (position, acked_seq) in &answered.acked {
+                // What is stored is the acknowledged answer or one sent after it (stored, but the reply was lost).
+                let allowed: Vec<usize> = answered.sent[position]
+                    .iter()
+                    .filter(|(seq, _)| seq >= acked_seq)
+                    .map(|(_, chosen)| *chosen)
+                    .collect();
+                let stored: Vec<usize> = resumed["questions"][*position]["chosen"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| usize::try_from(c.as_u64().unwrap()).unwrap())
+                    .collect();
+                assert!(
+                    stored.len() == 1 && allowed.contains(&stored[0]),
+                    "{}: position {position}: stored {stored:?}, acknowledged or later {allowed:?}",
+                    test.label
+                );
+            }
+        }
+        server.kill().unwrap();
+        server.wait().unwrap();
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}
+
 #[tokio::test]
 async fn clients_that_do_not_finish_their_headers_are_disconnected() {
     let test = hocvuso_test_support::sqlite_store().await;
