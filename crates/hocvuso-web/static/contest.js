@@ -69,6 +69,11 @@
   }
 
   // --- Sending ----------------------------------------------------------------------------------------------
+  var retry = null;
+  // A busy server (429, 5xx) or a network that failed without going offline: try again a little later, once.
+  function retryLater(ms) {
+    if (!retry) retry = setTimeout(function () { retry = null; if (navigator.onLine) flush(); }, ms);
+  }
   function send(pos) {
     var entry = state.queue[pos];
     if (!entry) return Promise.resolve(true);
@@ -78,7 +83,7 @@
     }).then(function (res) {
       return res.json().then(function (body) { return { status: res.status, body: body }; }, function () { return { status: res.status, body: {} }; });
     }).then(function (r) {
-      if (r.status === 429 || r.status >= 500) { mark(pos, d.queued, "queued"); return false; }
+      if (r.status === 429 || r.status >= 500) { mark(pos, d.queued, "queued"); retryLater(2000); return false; }
       // Stored, or refused for good (a newer answer was stored, time is up, submitted): either way it leaves the queue.
       if (state.queue[pos] && state.queue[pos].seq === entry.seq) { delete state.queue[pos]; keep(); }
       if (r.status === 200) { mark(pos, d.saved, "saved"); return true; }
@@ -89,6 +94,7 @@
     }, function () {
       mark(pos, d.queued, "queued");
       say(d.queued);
+      retryLater(5000);
       return false;
     });
   }
