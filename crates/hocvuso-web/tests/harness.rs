@@ -162,6 +162,28 @@ impl TestApp {
     }
 }
 
+/// A multipart form posting one file with a CSRF token to `path`, as a browser's upload form does.
+pub fn upload_request(path: &str, browser: &Browser, csrf: &str, file_name: &str, file: &[u8]) -> Request<Body> {
+    let boundary = "hocvusoBOUNDARY";
+    let mut body = Vec::new();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, &browser.cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// The text after `marker` up to the next `"`.
 pub fn extract_value(html: &str, marker: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();

@@ -579,50 +579,50 @@ fn vietnam_datetime(value: &str) -> Option<OffsetDateTime> {
     PrimitiveDateTime::parse(value, format).ok().map(|at| at.assume_offset(VIETNAM_OFFSET))
 }
 
+/// `value`, or a refusal of `field` when there is none.
+fn or_refuse<T>(
+    value: Option<T>,
+    rejections: &mut Vec<Rejection>,
+    field: &'static str,
+    code: &'static str,
+) -> Option<T> {
+    if value.is_none() {
+        rejections.push(Rejection { field, code });
+    }
+    value
+}
+
 /// The settings a form gives, or every field's refusal.
 fn settings_of(form: &ContestForm) -> Result<ContestSettings, AppError> {
     let mut rejections = Vec::new();
-    let mut refuse = |field: &'static str, code: &'static str| rejections.push(Rejection { field, code });
     let number = |value: &str| text::clean(value).parse::<u32>().ok();
-    let opens_at = vietnam_datetime(&form.opens_at);
-    if opens_at.is_none() {
-        refuse("opens_at", "contest_datetime_invalid");
-    }
-    let closes_at = vietnam_datetime(&form.closes_at);
-    if closes_at.is_none() {
-        refuse("closes_at", "contest_datetime_invalid");
-    }
-    let time_limit = number(&form.time_limit_minutes);
-    if time_limit.is_none() {
-        refuse("time_limit_minutes", "contest_time_limit");
-    }
-    let attempts_allowed = number(&form.attempts_allowed);
-    if attempts_allowed.is_none() {
-        refuse("attempts_allowed", "contest_attempts");
-    }
+    let opens_at = or_refuse(vietnam_datetime(&form.opens_at), &mut rejections, "opens_at", "contest_datetime_invalid");
+    let closes_at =
+        or_refuse(vietnam_datetime(&form.closes_at), &mut rejections, "closes_at", "contest_datetime_invalid");
+    let time_limit =
+        or_refuse(number(&form.time_limit_minutes), &mut rejections, "time_limit_minutes", "contest_time_limit");
+    let attempts_allowed =
+        or_refuse(number(&form.attempts_allowed), &mut rejections, "attempts_allowed", "contest_attempts");
     let counting = AttemptCounting::parse(&form.counting);
     let results = ResultsShown::parse(&form.results);
     let cccd = CccdRule::parse(&form.cccd);
     if counting.is_none() || results.is_none() || cccd.is_none() {
-        refuse("choice", "contest_choice_invalid");
+        rejections.push(Rejection { field: "choice", code: "contest_choice_invalid" });
     }
-    let total = number(&form.total);
-    if total.is_none() {
-        refuse("total", "contest_number_invalid");
-    }
+    let total = or_refuse(number(&form.total), &mut rejections, "total", "contest_number_invalid");
     let mut quotas = Vec::new();
     for (topic, count) in &form.quotas {
         match (text::clean(count).as_str(), number(count)) {
             ("", _) | (_, Some(0)) => {}
             (_, Some(count)) => quotas.push(TopicQuota { topic: text::clean(topic), count: count as usize }),
-            (_, None) => refuse("quotas", "contest_number_invalid"),
+            (_, None) => rejections.push(Rejection { field: "quotas", code: "contest_number_invalid" }),
         }
     }
     let mut ranking = Vec::new();
     for key in form.ranking.iter().filter(|k| !k.trim().is_empty()) {
         match RankKey::parse(key.trim()) {
             Some(key) => ranking.push(key),
-            None => refuse("ranking", "contest_ranking"),
+            None => rejections.push(Rejection { field: "ranking", code: "contest_ranking" }),
         }
     }
     let (Some(opens_at), Some(closes_at), Some(time_limit), Some(attempts_allowed)) =

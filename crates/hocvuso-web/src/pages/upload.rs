@@ -16,39 +16,46 @@ pub(crate) struct Upload {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Reads the form. `Ok(Err(file_too_large))` when the body passed the route's limit: such a request is answered
-/// before its token may have been read, so it changes nothing. `Err` is the response to a malformed form or a
-/// wrong token.
-pub(crate) async fn read_upload(
-    session: &Session,
-    mut multipart: Multipart,
-) -> Result<Result<Upload, AppError>, Response> {
+/// What a file upload's form gave.
+pub(crate) enum UploadForm {
+    /// The file, from a form with the right token.
+    File(Upload),
+    /// The body passed the route's limit. It is answered before its token may have been read, so it changes nothing.
+    TooLarge,
+    /// A malformed form or a wrong token: the response to give.
+    Refused(Response),
+}
+
+/// Reads a multipart form with `_csrf` and `file`.
+pub(crate) async fn read_upload(session: &Session, mut multipart: Multipart) -> UploadForm {
     use axum::response::IntoResponse;
     let (mut csrf, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
-    let malformed = || WebError(AppError::invalid("file", "form_malformed")).into_response();
-    let too_large = || Ok(Err(AppError::invalid("file", "file_too_large")));
+    let malformed = || UploadForm::Refused(WebError(AppError::invalid("file", "form_malformed")).into_response());
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(),
-            Err(_) => return Err(malformed()),
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => return UploadForm::TooLarge,
+            Err(_) => return malformed(),
         };
         match field.name().unwrap_or("") {
-            "_csrf" => csrf = field.text().await.map_err(|_| malformed())?,
+            "_csrf" => match field.text().await {
+                Ok(text) => csrf = text,
+                Err(_) => return malformed(),
+            },
             "file" => {
                 file_name = field.file_name().unwrap_or("").to_owned();
                 match field.bytes().await {
                     Ok(read) => bytes = read.to_vec(),
                     // Past the body limit: the rest of the request is not read.
-                    Err(_) => return too_large(),
+                    Err(_) => return UploadForm::TooLarge,
                 }
             }
             _ => {}
         }
     }
     if !crate::extract::tokens_match(&csrf, &session.csrf_token) {
-        return Err(crate::extract::csrf_refused());
+        return UploadForm::Refused(crate::extract::csrf_refused());
     }
-    Ok(Ok(Upload { file_name, bytes }))
+    UploadForm::File(Upload { file_name, bytes })
 }

@@ -11,24 +11,7 @@ use crate::{Browser, TestApp, demo};
 
 /// A multipart upload of one file to the bank.
 fn upload(browser: &Browser, csrf: &str, file_name: &str, file: &[u8]) -> Request<Body> {
-    let boundary = "hocvusoBOUNDARY";
-    let mut body = Vec::new();
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n").as_bytes());
-    body.extend(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend(file);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post("/question-bank/import")
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, &browser.cookie)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(body))
-        .unwrap()
+    crate::upload_request("/question-bank/import", browser, csrf, file_name, file)
 }
 
 /// A download's bytes (the harness reads bodies as text).

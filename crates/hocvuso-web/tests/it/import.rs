@@ -6,27 +6,7 @@ use hocvuso_domain::ids::{CommuneId, ImportJobId};
 use crate::{Browser, TestApp, demo};
 
 fn upload(browser: &Browser, file_name: &str, file: &[u8]) -> axum::http::Request<axum::body::Body> {
-    let boundary = "hocvusoBOUNDARY";
-    let mut body = Vec::new();
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n", browser.csrf)
-            .as_bytes(),
-    );
-    body.extend(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend(file);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    axum::http::Request::post("/residents/import")
-        .header("host", "localhost")
-        .header("cookie", &browser.cookie)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(axum::body::Body::from(body))
-        .unwrap()
+    crate::upload_request("/residents/import", browser, &browser.csrf, file_name, file)
 }
 
 /// A list as a hamlet keeps it: a title, then "STT, Họ và tên, Năm sinh, SĐT" and an address column whose

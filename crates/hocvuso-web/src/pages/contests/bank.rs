@@ -25,6 +25,7 @@ use crate::error::WebError;
 use crate::extract::{CsrfForm, SignedIn};
 use crate::i18n::{Lang, Texts, error_message};
 use crate::layout::PageContext;
+use crate::pages::upload::UploadForm;
 use crate::pages::{attachment, render, render_with_status};
 
 /// Most bytes of a question file upload: the file's limit plus room for the form around it.
@@ -241,11 +242,11 @@ pub(crate) async fn import_questions(
     let actor = session.actor();
     let commune_id = commune_of(&actor)?;
     let result = match crate::pages::upload::read_upload(&session, multipart).await {
-        Ok(Ok(upload)) => {
+        UploadForm::File(upload) => {
             bank::import_question_file(&state.ctx, &actor, commune_id, &upload.file_name, upload.bytes).await
         }
-        Ok(Err(too_large)) => Err(too_large),
-        Err(response) => return Ok(response),
+        UploadForm::TooLarge => Err(hocvuso_app::AppError::invalid("file", "file_too_large")),
+        UploadForm::Refused(response) => return Ok(response),
     };
     match result {
         Ok(report) if report.problems.is_empty() => render(&report_page(&state, lang, &session, &report)),

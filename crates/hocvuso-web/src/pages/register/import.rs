@@ -13,6 +13,7 @@ use crate::error::WebError;
 use crate::extract::{CsrfForm, SignedIn};
 use crate::i18n::{Lang, Texts, error_message};
 use crate::layout::PageContext;
+use crate::pages::upload::UploadForm;
 use crate::pages::{render, render_with_status};
 
 /// Most bytes of an upload request: the file's limit plus room for the form around it.
@@ -97,12 +98,12 @@ pub(crate) async fn upload_list(
     multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     let result = match crate::pages::upload::read_upload(&session, multipart).await {
-        Ok(Ok(upload)) => {
+        UploadForm::File(upload) => {
             let actor = session.actor();
             hocvuso_app::register::import::create_job(&state.ctx, &actor, &upload.file_name, upload.bytes).await
         }
-        Ok(Err(too_large)) => Err(too_large),
-        Err(response) => return Ok(response),
+        UploadForm::TooLarge => Err(hocvuso_app::AppError::invalid("file", "file_too_large")),
+        UploadForm::Refused(response) => return Ok(response),
     };
     match result {
         Ok(job) => Ok(Redirect::to(&format!("/residents/import/{}", job.id.0)).into_response()),
