@@ -123,14 +123,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/guide-editor/{slug}/revert", post(pages::guide_edits::revert_guide))
         .route(
-            "/guide-editor/{slug}/steps/{number}/picture",
-            post(pages::guide_edits::upload_picture).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
-        )
-        .route(
-            "/guide-editor/{slug}/steps/{number}/recording",
-            post(pages::guide_edits::upload_recording).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
-        )
-        .route("/guide-editor/{slug}/steps/{number}/recording/delete", post(pages::guide_edits::delete_recording));
+            "/guide-editor/{slug}/steps/{number}/{change}",
+            post(pages::guide_edits::change_step).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
+        );
     html.merge(pages::contests::routes())
         .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })

@@ -312,37 +312,22 @@ pub(crate) async fn revert_guide(
     apply(state, lang, session, slug, multipart, Change::Revert).await
 }
 
-/// `POST /guide-editor/{slug}/steps/{number}/picture` (multipart `file`): a new picture for the step.
-pub(crate) async fn upload_picture(
+/// `POST /guide-editor/{slug}/steps/{number}/{change}`: `picture` (multipart `file`) a new picture for the step,
+/// `recording` (multipart `file`) a staff recording, `recording-delete` back to the computer voice.
+pub(crate) async fn change_step(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(session): SignedIn,
-    Path((slug, number)): Path<(String, usize)>,
+    Path((slug, number, change)): Path<(String, usize, String)>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    apply(state, lang, session, slug, multipart, Change::Picture(number)).await
-}
-
-/// `POST /guide-editor/{slug}/steps/{number}/recording` (multipart `file`): a staff recording for the step.
-pub(crate) async fn upload_recording(
-    State(state): State<AppState>,
-    lang: Lang,
-    SignedIn(session): SignedIn,
-    Path((slug, number)): Path<(String, usize)>,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    apply(state, lang, session, slug, multipart, Change::Recording(number)).await
-}
-
-/// `POST /guide-editor/{slug}/steps/{number}/recording/delete`: the step's Listen button speaks again.
-pub(crate) async fn delete_recording(
-    State(state): State<AppState>,
-    lang: Lang,
-    SignedIn(session): SignedIn,
-    Path((slug, number)): Path<(String, usize)>,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    apply(state, lang, session, slug, multipart, Change::DeleteRecording(number)).await
+    let change = match change.as_str() {
+        "picture" => Change::Picture(number),
+        "recording" => Change::Recording(number),
+        "recording-delete" => Change::DeleteRecording(number),
+        _ => return Err(WebError(AppError::NotFound)),
+    };
+    apply(state, lang, session, slug, multipart, change).await
 }
 
 /// Checks the form's token, makes the change, and goes back to the editor.

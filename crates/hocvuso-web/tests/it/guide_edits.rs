@@ -327,7 +327,7 @@ async fn a_staff_recording_wins_without_a_speech_engine_and_can_be_deleted() {
         assert!(wav_upload.body.contains("Máy chủ chưa chuyển được tệp WAV"));
     }
 
-    let deleted = post_multipart(&app, &format!("{upload}/delete"), &staff, &[], None).await;
+    let deleted = post_multipart(&app, &format!("{upload}-delete"), &staff, &[], None).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&audio_path, None).await.status, StatusCode::SERVICE_UNAVAILABLE);
     let mut tx = app.ctx.store.read().await.unwrap();
