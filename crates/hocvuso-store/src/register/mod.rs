@@ -203,37 +203,24 @@ impl Tx {
         limit: u32,
     ) -> Result<Vec<Resident>, StoreError> {
         let (condition, scope_value) = scope_clause(scope);
-        let search = search.map(text::fold).filter(|folded| !folded.is_empty());
-        let first = if scope_value.is_some() { 3 } else { 2 };
+        let search_param = if scope_value.is_some() { 3 } else { 2 };
+        let (after_param, limit_param) = (search_param + 1, search_param + 2);
         // Browsing walks the (commune_id, sort_key) index in order and stops after a page. A name search must test
-        // every folded name: it reads them from the (commune_id, search_key) index, then only the matching rows,
-        // which it sorts (ordering by an expression keeps both databases off the sort index for it).
-        let (search_clause, order, after_param) = match search {
-            Some(_) => (
-                format!(
-                    "AND r.resident_id IN (SELECT m.resident_id FROM resident m \
-                     WHERE m.commune_id = $1 AND m.search_key LIKE ${first} ESCAPE '\\')"
-                ),
-                "r.sort_key || ''",
-                first + 1,
-            ),
-            None => (String::new(), "r.sort_key", first),
-        };
-        let limit_param = after_param + 1;
+        // every folded name: ordering by an expression keeps both databases off the sort index for it, so SQLite
+        // tests the names in the (commune_id, search_key) index and reads only the matching rows, then sorts them.
+        let order = if search.is_some_and(|s| !s.is_empty()) { "r.sort_key || ''" } else { "r.sort_key" };
         let sql = format!(
-            "{RESIDENT_SELECT} WHERE {condition} AND r.erased_at IS NULL {search_clause} \
+            "{RESIDENT_SELECT} WHERE {condition} AND r.erased_at IS NULL AND r.search_key LIKE ${search_param} ESCAPE '\\' \
              AND (CAST(${after_param} AS BIGINT) IS NULL OR (r.sort_key, r.resident_id) > \
                   (SELECT c.sort_key, c.resident_id FROM resident c WHERE c.resident_id = ${after_param})) \
              ORDER BY {order}, r.resident_id LIMIT ${limit_param}"
         );
+        let pattern = like_pattern(&search.map(text::fold).unwrap_or_default());
         let mut query = sqlx::query(AssertSqlSafe(sql)).bind(scope.commune_id().0);
         if let Some(value) = scope_value {
             query = query.bind(value);
         }
-        if let Some(folded) = &search {
-            query = query.bind(like_pattern(folded));
-        }
-        let rows = query.bind(after.map(|id| id.0)).bind(i64::from(limit)).fetch_all(self.conn()).await?;
+        let rows = query.bind(pattern).bind(after.map(|id| id.0)).bind(i64::from(limit)).fetch_all(self.conn()).await?;
         rows.iter().map(resident_from_row).collect()
     }
 
