@@ -8,6 +8,7 @@
 //! anything unexpected is `Internal` (an `anyhow::Error` with context), logged by the web layer and never shown.
 
 pub mod accounts;
+mod audit;
 pub mod clock;
 pub mod contests;
 pub mod demo;
@@ -47,6 +48,8 @@ pub struct Ctx {
     pub guide_audio: Arc<guides::GuideAudio>,
     /// Background import runs of this server (import jobs).
     import_runs: Arc<register::import::ImportRuns>,
+    /// Audit entries of reads, committed in groups.
+    read_audits: Arc<audit::ReadAudits>,
 }
 
 impl Ctx {
@@ -61,6 +64,7 @@ impl Ctx {
             guide_shelf: guides::GuideShelf::embedded(),
             guide_audio: Arc::new(guides::GuideAudio::disabled()),
             import_runs: Arc::default(),
+            read_audits: Arc::default(),
         }
     }
 
@@ -158,15 +162,13 @@ impl From<StoreError> for AppError {
     }
 }
 
-/// Records that personal data was read, in its own short write transaction, before the data is returned.
+/// Records that personal data was read, committed before the data is returned.
 ///
-/// Reads run on the read pool in parallel; only this one-row commit goes through the single writer. If it fails,
-/// the caller returns the error, so no data leaves without its audit entry.
-async fn audit_read(ctx: &Ctx, event: &hocvuso_domain::privacy::NewAuditEvent) -> Result<(), AppError> {
-    let mut tx = ctx.store.write().await?;
-    tx.append_audit(event, ctx.now()).await?;
-    tx.commit().await?;
-    Ok(())
+/// Reads run on the read pool in parallel; their audit entries go through the single writer in groups, one commit
+/// for all the entries queued meanwhile (`audit::ReadAudits`). If that commit fails, the caller returns the error,
+/// so no data leaves without its audit entry.
+async fn audit_read(ctx: &Ctx, event: hocvuso_domain::privacy::NewAuditEvent) -> Result<(), AppError> {
+    ctx.read_audits.record(&ctx.store, event, ctx.now()).await
 }
 
 /// The calendar year in Vietnam at `now` (age groups are counted by year, as reports do).

@@ -86,6 +86,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // register speed: the stored reach status and the name-search index
+    Migration {
+        version: 13,
+        name: "register_speed",
+        portable: include_str!("../migrations/0013_register_speed.sql"),
+        sqlite: include_str!("../migrations/0013_register_speed.sqlite.sql"),
+        postgres: include_str!("../migrations/0013_register_speed.postgres.sql"),
+    },
     // guide editor
     Migration {
         version: 14,

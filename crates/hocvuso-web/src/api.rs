@@ -537,6 +537,8 @@ pub struct LeftBehindParams {
     pub hamlet_id: Option<i64>,
     /// Only the households assigned to this volunteer (an account id).
     pub volunteer_id: Option<i64>,
+    /// Resident id after which the page starts (the last id of the previous page; pages hold 500).
+    pub after: Option<i64>,
 }
 
 impl LeftBehindParams {
@@ -548,7 +550,7 @@ impl LeftBehindParams {
     }
 }
 
-/// The people of the user's scope not yet reached, most in need first (audited).
+/// The people of the user's scope not yet reached, most in need first, 500 a page (audited).
 #[utoipa::path(
     get,
     path = "/api/v1/left-behind",
@@ -560,9 +562,11 @@ async fn list_left_behind(
     ApiUser(session): ApiUser,
     Query(params): Query<LeftBehindParams>,
 ) -> Result<Json<Vec<LeftBehindView>>, ApiError> {
-    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &session.actor(), params.filter()).await?;
+    let after = params.after.map(ResidentId);
+    let page = hocvuso_app::register::visits::left_behind(&state.ctx, &session.actor(), params.filter(), after).await?;
     Ok(Json(
-        rows.iter()
+        page.rows
+            .iter()
             .map(|row| LeftBehindView {
                 resident: ResidentView::from(&row.resident),
                 n_missing_core: row.missing_core.len(),

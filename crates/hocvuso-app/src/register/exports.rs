@@ -18,7 +18,7 @@ use hocvuso_print::pdf::DocDate;
 use hocvuso_print::pdf::visit_sheet::{SheetHamlet, SheetHousehold, SheetPerson, VisitSheet, render_visit_sheet};
 use hocvuso_print::sheet::{Cell, Sheet, write_xlsx};
 
-use super::visits::{LeftBehind, LeftBehindFilter, collect_left_behind, left_behind};
+use super::visits::{LeftBehind, LeftBehindFilter, collect_left_behind};
 use crate::{AppError, Ctx};
 
 /// A file to download.
@@ -170,7 +170,7 @@ pub async fn export_register(ctx: &Ctx, actor: &Actor) -> Result<Download, AppEr
 /// The "no one left behind" list of the actor's scope (narrowed by `filter`), most in need first.
 pub async fn export_left_behind(ctx: &Ctx, actor: &Actor, filter: LeftBehindFilter) -> Result<Download, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
-    let rows = left_behind(ctx, actor, filter).await?;
+    let rows = collect_left_behind(ctx, actor, filter, None).await?;
     let extra = context(ctx, actor).await?;
     let cells: Vec<Vec<Cell>> = rows
         .iter()
@@ -200,7 +200,7 @@ pub async fn export_left_behind(ctx: &Ctx, actor: &Actor, filter: LeftBehindFilt
 pub async fn export_visit_sheet(ctx: &Ctx, actor: &Actor, filter: LeftBehindFilter) -> Result<Download, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     let commune_id = scope.commune_id();
-    let rows = collect_left_behind(ctx, actor, filter).await?;
+    let rows = collect_left_behind(ctx, actor, filter, None).await?;
     let extra = context(ctx, actor).await?;
     let mut tx = ctx.store.read().await?;
     let skill_names: HashMap<_, _> =

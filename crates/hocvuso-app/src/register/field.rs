@@ -435,6 +435,6 @@ pub async fn field_work(ctx: &Ctx, actor: &Actor, only: Option<HouseholdId>) -> 
     let event =
         NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, subject, only.map(|h| h.0))
             .with_detail(format!("field work, {} households", result.len()));
-    crate::audit_read(ctx, &event).await?;
+    crate::audit_read(ctx, event).await?;
     Ok(FieldWork { households: result, skills })
 }

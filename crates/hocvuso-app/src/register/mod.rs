@@ -44,6 +44,17 @@ pub struct ResidentPage {
     pub next_after: Option<ResidentId>,
 }
 
+/// Cuts a list read with one row more than a page down to the page; returns the id to start the next page after,
+/// if a row was cut.
+pub(crate) fn cut_page<T>(rows: &mut Vec<T>, id_of: impl Fn(&T) -> ResidentId) -> Option<ResidentId> {
+    if rows.len() > LIST_LIMIT as usize {
+        rows.truncate(LIST_LIMIT as usize);
+        rows.last().map(id_of)
+    } else {
+        None
+    }
+}
+
 /// A page of the residents the actor may see, optionally filtered by a name search that ignores diacritics,
 /// sorted by given name, then middle name, then family name, starting after `after`. The listing is audited.
 pub async fn list_residents(
@@ -58,12 +69,7 @@ pub async fn list_residents(
     // One more than a page tells whether another page follows.
     let mut residents = tx.list_residents(scope, search.as_deref(), after, LIST_LIMIT + 1).await?;
     drop(tx);
-    let next_after = if residents.len() > LIST_LIMIT as usize {
-        residents.truncate(LIST_LIMIT as usize);
-        residents.last().map(|r| r.id)
-    } else {
-        None
-    };
+    let next_after = cut_page(&mut residents, |r| r.id);
     let event = NewAuditEvent::new(
         Some(actor.user_id),
         Some(scope.commune_id()),
@@ -72,7 +78,7 @@ pub async fn list_residents(
         None,
     )
     .with_detail(format!("{} rows", residents.len()));
-    crate::audit_read(ctx, &event).await?;
+    crate::audit_read(ctx, event).await?;
     Ok(ResidentPage { residents, next_after })
 }
 

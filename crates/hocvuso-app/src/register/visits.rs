@@ -3,11 +3,13 @@
 use std::collections::{HashMap, HashSet};
 
 use hocvuso_domain::accounts::{Actor, ResidentScope, Role, User};
-use hocvuso_domain::ids::{HamletId, HouseholdId, ResidentId, UserId};
+use hocvuso_domain::ids::{HamletId, ResidentId, UserId};
 use hocvuso_domain::privacy::{AuditAction, AuditSubject, NewAuditEvent};
 use hocvuso_domain::register::Resident;
 use hocvuso_domain::register::skills::{SkillId, reach_status};
-use hocvuso_domain::register::visits::{ELDERLY_AGE, Need, NewVisit, TargetGroup, Visit, VisitOutcome};
+use hocvuso_domain::register::visits::{
+    ELDERLY_AGE, LeftBehindCandidate, Need, NewVisit, TargetGroup, Visit, VisitOutcome,
+};
 use hocvuso_domain::text;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -159,28 +161,50 @@ pub struct LeftBehindFilter {
     pub volunteer_id: Option<UserId>,
 }
 
-/// The people within the actor's scope not yet reached, most in need first (elderly, living alone, disability,
-/// no smartphone; then never or longest not contacted). The listing is audited.
-pub async fn left_behind(ctx: &Ctx, actor: &Actor, filter: LeftBehindFilter) -> Result<Vec<LeftBehind>, AppError> {
-    let rows = collect_left_behind(ctx, actor, filter).await?;
+/// One page of the left-behind list.
+#[derive(Clone, Debug)]
+pub struct LeftBehindPage {
+    /// The people of the page, most in need first.
+    pub rows: Vec<LeftBehind>,
+    /// The id to pass as `after` for the next page, if there is one.
+    pub next_after: Option<ResidentId>,
+}
+
+/// A page of the people within the actor's scope not yet reached, most in need first (elderly, living alone,
+/// disability, no smartphone; then never or longest not contacted), starting after the person `after` in that
+/// order. The listing is audited.
+pub async fn left_behind(
+    ctx: &Ctx,
+    actor: &Actor,
+    filter: LeftBehindFilter,
+    after: Option<ResidentId>,
+) -> Result<LeftBehindPage, AppError> {
+    let mut rows = collect_left_behind(ctx, actor, filter, Some((after, super::LIST_LIMIT + 1))).await?;
+    let next_after = super::cut_page(&mut rows, |row| row.resident.id);
     let commune_id = actor.resident_scope().ok_or(AppError::Forbidden)?.commune_id();
     let event =
         NewAuditEvent::new(Some(actor.user_id), Some(commune_id), AuditAction::View, AuditSubject::ResidentList, None)
             .with_detail(format!("{} rows", rows.len()));
-    crate::audit_read(ctx, &event).await?;
-    Ok(rows)
+    crate::audit_read(ctx, event).await?;
+    Ok(LeftBehindPage { rows, next_after })
 }
 
-/// [`left_behind`] without its audit entry, for callers that write their own (an export).
+/// The left-behind list without its audit entry, for callers that write their own (an export): all of it, or with
+/// `page`, at most that many people after the given one.
+///
+/// Everyone's need is judged from a few columns (the stored reach status picks who is not reached); whole records
+/// and sign-offs are read only for the people returned.
 pub(crate) async fn collect_left_behind(
     ctx: &Ctx,
     actor: &Actor,
     filter: LeftBehindFilter,
+    page: Option<(Option<ResidentId>, u32)>,
 ) -> Result<Vec<LeftBehind>, AppError> {
     let scope = actor.resident_scope().ok_or(AppError::Forbidden)?;
     let commune_id = scope.commune_id();
     let now = ctx.now();
     let year = crate::calendar_year(now);
+    let after = page.and_then(|(after, _)| after);
     let mut tx = ctx.store.read().await?;
     // A hamlet or volunteer outside the actor's reach looks missing, like every out-of-scope row.
     if let Some(hamlet_id) = filter.hamlet_id {
@@ -192,29 +216,13 @@ pub(crate) async fn collect_left_behind(
             return Err(AppError::NotFound);
         }
     }
-    let assigned = match filter.volunteer_id {
-        Some(volunteer) => {
-            let user = tx.user_by_id(volunteer).await?.filter(|user| user.commune_id == Some(commune_id));
-            if user.is_none() {
-                return Err(AppError::NotFound);
-            }
-            Some(tx.households_assigned_to(commune_id, volunteer).await?)
+    if let Some(volunteer) = filter.volunteer_id {
+        let user = tx.user_by_id(volunteer).await?.filter(|user| user.commune_id == Some(commune_id));
+        if user.is_none() {
+            return Err(AppError::NotFound);
         }
-        None => None,
-    };
-    let residents: Vec<Resident> = tx
-        .list_residents(scope, None, None, u32::MAX)
-        .await?
-        .into_iter()
-        .filter(|resident| filter.hamlet_id.is_none_or(|hamlet_id| resident.hamlet_id == hamlet_id))
-        .filter(|resident| assigned.as_ref().is_none_or(|households| households.contains(&resident.household_id)))
-        .collect();
-    let skills = tx.list_skills(commune_id).await?;
-    let rule = tx.reach_rule(commune_id).await?;
-    let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();
-    for sign_off in tx.list_sign_offs_in_scope(scope).await? {
-        sign_offs.entry(sign_off.resident_id).or_default().push(sign_off);
     }
+    let candidates = tx.left_behind_candidates(scope, filter.hamlet_id, filter.volunteer_id, after).await?;
     let last_contacts = tx.last_contacts(commune_id).await?;
     let sizes = tx.household_sizes(commune_id).await?;
     let disabled: HashSet<ResidentId> = tx
@@ -224,27 +232,46 @@ pub(crate) async fn collect_left_behind(
         .filter(|(_, group)| *group == TargetGroup::Disability)
         .map(|(id, _)| id)
         .collect();
-    let mut rows: Vec<LeftBehind> = residents
+    let mut ordered: Vec<(Need, LeftBehindCandidate)> = candidates
         .into_iter()
-        .filter_map(|resident| {
-            let status = reach_status(&skills, sign_offs.get(&resident.id).map_or(&[][..], Vec::as_slice), rule, now);
-            if status.is_reached {
-                return None;
-            }
-            let household: HouseholdId = resident.household_id;
+        .map(|candidate| {
             let need = Need {
-                is_elderly: resident.birth_year.is_some_and(|born| year - born >= ELDERLY_AGE),
-                lives_alone: sizes.get(&household) == Some(&1),
-                has_disability: disabled.contains(&resident.id),
-                has_no_smartphone: resident.has_smartphone == Some(false),
-                last_contact: last_contacts.get(&household).copied(),
+                is_elderly: candidate.birth_year.is_some_and(|born| year - born >= ELDERLY_AGE),
+                lives_alone: sizes.get(&candidate.household_id) == Some(&1),
+                has_disability: disabled.contains(&candidate.resident_id),
+                has_no_smartphone: candidate.has_smartphone == Some(false),
+                last_contact: last_contacts.get(&candidate.household_id).copied(),
             };
-            Some(LeftBehind { need, missing_core: status.missing_core, last_contact: need.last_contact, resident })
+            (need, candidate)
         })
         .collect();
+    ordered.sort_by_key(|(need, candidate)| (need.urgency_key(), candidate.resident_id));
+    let start = match after {
+        // A person outside the list (erased, or moved out of the filter) has no place to start after.
+        Some(after) => ordered.iter().position(|(_, c)| c.resident_id == after).map_or(ordered.len(), |idx| idx + 1),
+        None => 0,
+    };
+    let limit = page.map_or(usize::MAX, |(_, limit)| limit as usize);
+    let chosen: Vec<(Need, LeftBehindCandidate)> =
+        ordered.into_iter().skip(start).filter(|(_, c)| !c.is_reached).take(limit).collect();
+    let ids: Vec<ResidentId> = chosen.iter().map(|(_, c)| c.resident_id).collect();
+    let mut residents: HashMap<ResidentId, Resident> =
+        tx.residents_by_ids(scope, &ids).await?.into_iter().map(|r| (r.id, r)).collect();
+    let skills = tx.list_skills(commune_id).await?;
+    let rule = tx.reach_rule(commune_id).await?;
+    let mut sign_offs: HashMap<ResidentId, Vec<_>> = HashMap::new();
+    for sign_off in tx.list_sign_offs_of(commune_id, &ids).await? {
+        sign_offs.entry(sign_off.resident_id).or_default().push(sign_off);
+    }
     drop(tx);
-    rows.sort_by_key(|row| (row.need.urgency_key(), row.resident.id));
-    Ok(rows)
+    Ok(chosen
+        .into_iter()
+        .filter_map(|(need, candidate)| {
+            let resident = residents.remove(&candidate.resident_id)?;
+            let status = reach_status(&skills, sign_offs.get(&resident.id).map_or(&[][..], Vec::as_slice), rule, now);
+            Some(LeftBehind { need, missing_core: status.missing_core, last_contact: need.last_contact, resident })
+        })
+        .collect())
 }
 
 /// The volunteers of the actor's commune, to narrow the left-behind list to one of them (staff and hamlet leads).

@@ -130,6 +130,22 @@ impl TargetGroup {
     }
 }
 
+/// What the left-behind list knows of a person before it loads their record: enough to judge their need, so the
+/// whole list can be ordered and only the page shown is read in full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeftBehindCandidate {
+    /// The person.
+    pub resident_id: ResidentId,
+    /// Their household.
+    pub household_id: HouseholdId,
+    /// Year of birth.
+    pub birth_year: Option<i32>,
+    /// Whether they have a smartphone (`None`: not asked).
+    pub has_smartphone: Option<bool>,
+    /// Whether they count as reached now (stored status).
+    pub is_reached: bool,
+}
+
 /// Age at which a person counts as elderly (người cao tuổi, Luật Người cao tuổi 2009).
 pub const ELDERLY_AGE: i32 = 60;
 

@@ -44,6 +44,13 @@ pub(crate) fn scope_clause(scope: ResidentScope) -> (&'static str, Option<i64>) 
     }
 }
 
+/// The `birth_year` column of a row of `resident`.
+pub(crate) fn birth_year_of(row: &AnyRow) -> Result<Option<i32>, StoreError> {
+    row.try_get::<Option<i64>, _>("birth_year")?
+        .map(|year| i32::try_from(year).map_err(|_| StoreError::Corrupt("resident.birth_year")))
+        .transpose()
+}
+
 fn resident_from_row(row: &AnyRow) -> Result<Resident, StoreError> {
     let full_name: Option<String> = row.try_get("full_name")?;
     let gender: Option<String> = row.try_get("gender")?;
@@ -57,10 +64,7 @@ fn resident_from_row(row: &AnyRow) -> Result<Resident, StoreError> {
         full_name: full_name
             .map(|name| PersonName::parse(&name).map_err(|_| StoreError::Corrupt("resident.full_name")))
             .transpose()?,
-        birth_year: row
-            .try_get::<Option<i64>, _>("birth_year")?
-            .map(|year| i32::try_from(year).map_err(|_| StoreError::Corrupt("resident.birth_year")))
-            .transpose()?,
+        birth_year: birth_year_of(row)?,
         gender: gender.map(|g| Gender::parse(&g).ok_or(StoreError::Corrupt("resident.gender"))).transpose()?,
         phone: phone.map(|p| PhoneNumber::parse(&p).map_err(|_| StoreError::Corrupt("resident.phone"))).transpose()?,
         cccd: cccd.map(|c| Cccd::parse(&c).map_err(|_| StoreError::Corrupt("resident.cccd"))).transpose()?,
@@ -68,6 +72,14 @@ fn resident_from_row(row: &AnyRow) -> Result<Resident, StoreError> {
         has_smartphone: row.try_get::<Option<i64>, _>("has_smartphone")?.map(|flag| flag != 0),
         vneid_confirmed_at: opt_from_ms(row.try_get("vneid_confirmed_at")?)?,
     })
+}
+
+/// Most ids a query lists in one `IN (…)`; longer lists are read in several queries.
+pub(crate) const IDS_PER_QUERY: usize = 500;
+
+/// The placeholders `$first, $first+1, …` for `n` values, to write `IN (…)`.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|idx| format!("${idx}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Escapes `%`, `_` and `\` so a search for "50%" matches those characters literally.
@@ -194,8 +206,8 @@ impl Tx {
         let search_param = if scope_value.is_some() { 3 } else { 2 };
         let (after_param, limit_param) = (search_param + 1, search_param + 2);
         // Browsing walks the (commune_id, sort_key) index in order and stops after a page. A name search must test
-        // every row anyway, and walking the index for it means a random read per row: ordering by an expression
-        // keeps both databases on a plain scan and a sort of the few matches.
+        // every folded name: ordering by an expression keeps both databases off the sort index for it, so SQLite
+        // tests the names in the (commune_id, search_key) index and reads only the matching rows, then sorts them.
         let order = if search.is_some_and(|s| !s.is_empty()) { "r.sort_key || ''" } else { "r.sort_key" };
         let sql = format!(
             "{RESIDENT_SELECT} WHERE {condition} AND r.erased_at IS NULL AND r.search_key LIKE ${search_param} ESCAPE '\\' \
@@ -227,6 +239,34 @@ impl Tx {
         }
         let row = query.bind(resident_id.0).fetch_optional(self.conn()).await?;
         row.as_ref().map(resident_from_row).transpose()
+    }
+
+    /// The residents with these ids that are within `scope`, in no particular order; the others are left out.
+    pub async fn residents_by_ids(
+        &mut self,
+        scope: ResidentScope,
+        ids: &[ResidentId],
+    ) -> Result<Vec<Resident>, StoreError> {
+        let (condition, scope_value) = scope_clause(scope);
+        let first = if scope_value.is_some() { 3 } else { 2 };
+        let mut residents = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let sql = format!(
+                "{RESIDENT_SELECT} WHERE {condition} AND r.resident_id IN ({})",
+                placeholders(first, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(scope.commune_id().0);
+            if let Some(value) = scope_value {
+                query = query.bind(value);
+            }
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            for row in query.fetch_all(self.conn()).await? {
+                residents.push(resident_from_row(&row)?);
+            }
+        }
+        Ok(residents)
     }
 
     /// Erases a resident's identifying data (name, phone, CCCD) and keeps what statistics need.

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
-use super::scope_clause;
+use super::{IDS_PER_QUERY, placeholders, scope_clause};
 use crate::{StoreError, Tx, from_ms, opt_from_ms, to_ms};
 
 fn skill_from_row(row: &AnyRow) -> Result<Skill, StoreError> {
@@ -198,6 +198,30 @@ impl Tx {
         let rows =
             sqlx::query(AssertSqlSafe(sql)).bind(commune_id.0).bind(resident_id.0).fetch_all(self.conn()).await?;
         rows.iter().map(sign_off_from_row).collect()
+    }
+
+    /// Every sign-off of these residents of the commune, revoked ones included, each person's oldest first.
+    pub async fn list_sign_offs_of(
+        &mut self,
+        commune_id: CommuneId,
+        resident_ids: &[ResidentId],
+    ) -> Result<Vec<SignOff>, StoreError> {
+        let mut sign_offs = Vec::new();
+        for chunk in resident_ids.chunks(IDS_PER_QUERY) {
+            let sql = format!(
+                "SELECT {SIGN_OFF_COLUMNS} FROM skill_sign_off s WHERE s.commune_id = $1 AND s.resident_id IN ({}) \
+                 ORDER BY s.sign_off_id",
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(commune_id.0);
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            for row in query.fetch_all(self.conn()).await? {
+                sign_offs.push(sign_off_from_row(&row)?);
+            }
+        }
+        Ok(sign_offs)
     }
 
     /// Every sign-off of the residents within `scope` (for statuses and lists of a hamlet or a volunteer).

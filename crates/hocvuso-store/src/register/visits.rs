@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 
-use hocvuso_domain::ids::{CommuneId, HouseholdId, ResidentId, UserId};
-use hocvuso_domain::register::visits::{NewVisit, TargetGroup, Visit, VisitOutcome};
-use sqlx::Row;
+use hocvuso_domain::accounts::ResidentScope;
+use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId, ResidentId, UserId};
+use hocvuso_domain::register::visits::{LeftBehindCandidate, NewVisit, TargetGroup, Visit, VisitOutcome};
+use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
+use super::{birth_year_of, scope_clause};
 use crate::{StoreError, Tx, from_ms, to_ms};
 
 impl Tx {
@@ -163,5 +165,50 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// The people within `scope` whom the left-behind list considers: not reached now (the stored status), erased
+    /// ones left out, narrowed to a hamlet and to the households assigned to a volunteer when given; plus `also`,
+    /// whatever its status, so that a page can start after a person who was reached meanwhile.
+    pub async fn left_behind_candidates(
+        &mut self,
+        scope: ResidentScope,
+        hamlet_id: Option<HamletId>,
+        volunteer: Option<UserId>,
+        also: Option<ResidentId>,
+    ) -> Result<Vec<LeftBehindCandidate>, StoreError> {
+        let (condition, scope_value) = scope_clause(scope);
+        let first = if scope_value.is_some() { 3 } else { 2 };
+        let (hamlet, assigned_to, also_param) = (first, first + 1, first + 2);
+        let sql = format!(
+            "SELECT r.resident_id, r.household_id, r.birth_year, r.has_smartphone, r.is_reached \
+             FROM resident r JOIN household h ON h.household_id = r.household_id \
+             WHERE {condition} AND r.erased_at IS NULL \
+             AND (r.is_reached = 0 OR r.resident_id = CAST(${also_param} AS BIGINT)) \
+             AND (CAST(${hamlet} AS BIGINT) IS NULL OR h.hamlet_id = ${hamlet}) \
+             AND (CAST(${assigned_to} AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM volunteer_assignment a \
+                  WHERE a.household_id = r.household_id AND a.volunteer_user_id = ${assigned_to}))"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(scope.commune_id().0);
+        if let Some(value) = scope_value {
+            query = query.bind(value);
+        }
+        let rows = query
+            .bind(hamlet_id.map(|id| id.0))
+            .bind(volunteer.map(|id| id.0))
+            .bind(also.map(|id| id.0))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LeftBehindCandidate {
+                    resident_id: ResidentId(row.try_get("resident_id")?),
+                    household_id: HouseholdId(row.try_get("household_id")?),
+                    birth_year: birth_year_of(row)?,
+                    has_smartphone: row.try_get::<Option<i64>, _>("has_smartphone")?.map(|flag| flag != 0),
+                    is_reached: row.try_get::<i64, _>("is_reached")? != 0,
+                })
+            })
+            .collect()
     }
 }

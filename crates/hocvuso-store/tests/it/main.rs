@@ -14,6 +14,8 @@ mod register;
 mod skills;
 // teams and moves
 mod teams;
+// register speed
+mod reach;
 
 use hocvuso_domain::ids::{CommuneId, HamletId, HouseholdId};
 use hocvuso_domain::places::{HamletKind, NewHamlet};

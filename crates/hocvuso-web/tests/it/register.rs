@@ -495,3 +495,95 @@ async fn another_communes_staff_get_nothing_of_the_round() {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", app.label);
     }
 }
+
+// register speed: a paged left-behind list, one audit entry per view even when views arrive together
+
+/// Adds `n` people with no sign-off to a household of the demo commune.
+async fn add_people(app: &TestApp, n: usize) {
+    let commune = hocvuso_domain::ids::CommuneId(16777);
+    let mut tx = app.ctx.store.write().await.unwrap();
+    let household = tx.list_households(commune).await.unwrap()[0].id;
+    let letters = ["An", "Bình", "Chi", "Dũng", "Hà", "Hoa", "Lan", "Mai", "Nam", "Yến"];
+    for idx in 0..n {
+        let name = format!("Lò {} {}", letters[idx / letters.len() % letters.len()], letters[idx % letters.len()]);
+        let person = hocvuso_domain::register::NewResident {
+            household_id: household,
+            full_name: hocvuso_domain::person_name::PersonName::parse(&name).unwrap(),
+            birth_year: Some(1940 + i32::try_from(idx % 70).unwrap()),
+            gender: None,
+            phone: None,
+            cccd: None,
+        };
+        tx.insert_resident(commune, &person, hocvuso_test_support::test_now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn list_views(app: &TestApp) -> usize {
+    let mut tx = app.ctx.store.read().await.unwrap();
+    tx.list_audit(Some(hocvuso_domain::ids::CommuneId(16777)), 1000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e.action == hocvuso_domain::privacy::AuditAction::View
+                && e.subject == hocvuso_domain::privacy::AuditSubject::ResidentList
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn the_left_behind_list_comes_in_pages_most_in_need_first() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        add_people(&app, 530).await;
+        let ids = |page: &serde_json::Value| -> Vec<i64> {
+            page.as_array().unwrap().iter().map(|row| row["resident"]["id"].as_i64().unwrap()).collect()
+        };
+        let first = app.api(Method::GET, "/api/v1/left-behind", Some(&staff), None).await.json();
+        let first_ids = ids(&first);
+        assert_eq!(first_ids.len(), 500, "{}: a page holds 500", app.label);
+        let next = format!("/api/v1/left-behind?after={}", first_ids[499]);
+        let second_ids = ids(&app.api(Method::GET, &next, Some(&staff), None).await.json());
+        let everyone = read_xlsx(&download(&app, "/left-behind/export.xlsx", &staff).await).len() - 3;
+        assert_eq!(first_ids.len() + second_ids.len(), everyone, "{}: the pages hold the whole list", app.label);
+        assert!(second_ids.iter().all(|id| !first_ids.contains(id)), "{}: no one twice", app.label);
+        let flags = |row: &serde_json::Value| {
+            ["is_elderly", "lives_alone", "has_disability", "has_no_smartphone"]
+                .iter()
+                .filter(|flag| row[**flag].as_bool().unwrap())
+                .count()
+        };
+        let needs: Vec<usize> = first.as_array().unwrap().iter().map(flags).collect();
+        assert!(needs.windows(2).all(|w| w[0] >= w[1]), "{}: most in need first", app.label);
+
+        let page = app.get("/left-behind", Some(&staff)).await;
+        let link = format!("href=\"/left-behind?after={}\"", first_ids[499]);
+        assert!(page.body.contains(&link), "{}: the page links to the next one", app.label);
+        let nowhere = app.api(Method::GET, "/api/v1/left-behind?after=999999", Some(&staff), None).await.json();
+        assert_eq!(nowhere.as_array().unwrap().len(), 0, "{}: nothing after someone not on the list", app.label);
+    }
+}
+
+#[tokio::test]
+async fn views_that_arrive_together_each_get_their_audit_entry() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let before = list_views(&app).await;
+        let list = || app.api(Method::GET, "/api/v1/residents?q=thi", Some(&staff), None);
+        let waiting = || app.api(Method::GET, "/api/v1/left-behind", Some(&staff), None);
+        let answers = tokio::join!(list(), list(), list(), waiting(), waiting(), list(), waiting(), list());
+        let statuses = [
+            answers.0.status,
+            answers.1.status,
+            answers.2.status,
+            answers.3.status,
+            answers.4.status,
+            answers.5.status,
+            answers.6.status,
+            answers.7.status,
+        ];
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{}: {statuses:?}", app.label);
+        assert_eq!(list_views(&app).await, before + 8, "{}: one entry per view", app.label);
+    }
+}

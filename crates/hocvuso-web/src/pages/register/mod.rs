@@ -515,6 +515,7 @@ struct LeftBehindPage {
     volunteers: Vec<Choice>,
     /// The filter for the download links: `?hamlet=…&volunteer=…`, or empty.
     query: String,
+    next_url: Option<String>,
 }
 
 /// The filters of the left-behind list, its Excel export and its visit sheet: `?hamlet=…&volunteer=…`, empty for all.
@@ -524,6 +525,8 @@ pub(crate) struct LeftBehindQuery {
     hamlet: Option<i64>,
     #[serde(default, deserialize_with = "crate::extract::blank_as_none")]
     volunteer: Option<i64>,
+    /// The page starts after this person (the list only; the export and the visit sheet hold everyone).
+    after: Option<i64>,
 }
 
 impl LeftBehindQuery {
@@ -549,7 +552,14 @@ pub(crate) async fn show_left_behind(
 ) -> Result<Response, WebError> {
     let actor = session.actor();
     let t = lang.texts();
-    let rows = hocvuso_app::register::visits::left_behind(&state.ctx, &actor, query.filter()).await?;
+    let page =
+        hocvuso_app::register::visits::left_behind(&state.ctx, &actor, query.filter(), query.after.map(ResidentId))
+            .await?;
+    let next_url = page.next_after.map(|id| {
+        let filters = query.query_string();
+        format!("/left-behind{}{}after={id}", filters, if filters.is_empty() { "?" } else { "&" })
+    });
+    let rows = page.rows;
     let hamlet_list = hocvuso_app::places::list_hamlets(&state.ctx, &actor).await?;
     let hamlets: HashMap<i64, String> = hamlet_list.iter().map(|h| (h.id.0, h.name.clone())).collect();
     let volunteers = hocvuso_app::register::visits::list_volunteers(&state.ctx, &actor).await?;
@@ -599,6 +609,7 @@ pub(crate) async fn show_left_behind(
         hamlets: hamlet_choices,
         volunteers,
         query: query.query_string(),
+        next_url,
     })
 }
 
