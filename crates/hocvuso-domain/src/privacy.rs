@@ -177,17 +177,22 @@ pub enum AuditSubject {
     Household,
     /// A volunteer team.
     Team,
+    // contests: results
+    /// A contest (its results, exports and certificates).
+    Contest,
 }
 
 impl AuditSubject {
     /// Every subject kind.
-    pub const ALL: [AuditSubject; 6] = [
+    pub const ALL: [AuditSubject; 7] = [
         AuditSubject::Resident,
         AuditSubject::ResidentList,
         AuditSubject::User,
         AuditSubject::Hamlet,
         AuditSubject::Household,
         AuditSubject::Team,
+        // contests: results
+        AuditSubject::Contest,
     ];
 
     /// Stored name.
@@ -199,6 +204,8 @@ impl AuditSubject {
             AuditSubject::Hamlet => "hamlet",
             AuditSubject::Household => "household",
             AuditSubject::Team => "team",
+            // contests: results
+            AuditSubject::Contest => "contest",
         }
     }
 

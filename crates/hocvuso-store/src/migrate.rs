@@ -86,6 +86,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // contests: results
+    Migration {
+        version: 12,
+        name: "contest_certificates",
+        portable: include_str!("../migrations/0012_contest_certificates.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

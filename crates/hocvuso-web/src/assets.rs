@@ -27,6 +27,12 @@ const FILES: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/guides.js"),
     },
+    // contests: results
+    Asset {
+        name: "leaderboard.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/leaderboard.js"),
+    },
 ];
 
 /// The embedded files and their hashed URLs, computed once at start-up.

@@ -13,6 +13,8 @@ mod privacy;
 mod register;
 // teams and moves
 mod teams;
+// contests: results
+mod contests_results;
 
 #[path = "../harness.rs"]
 mod harness;
