@@ -750,6 +750,38 @@ async function guideEditing(browser) {
   }
 }
 
+// --- contests: results -----------------------------------------------------------------------------------
+// The demo's closed contest: its public results and verification pages on a phone, the commune staff's results
+// page, and the leaderboard on a 1280 px projector screen (which must refresh itself without a console error).
+async function contestResults(browser) {
+  const contest = '/contests/2';
+  const phone = await browser.newContext(CONTEXT);
+  try {
+    const page = await phone.newPage();
+    await checkPage(page, 'anonymous', `${contest}/results`, { shot: 'contest-results-public' });
+    const rows = await page.locator('[aria-labelledby="individual"] tbody tr').count();
+    check('contest results: the public sees the top 50', rows === 50, [`${rows} rows`]);
+    await checkPage(page, 'anonymous', '/certificates/ABCDEFGHJKMNPQRS', { expectStatus: 404, shot: 'certificate-unknown' });
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await checkPage(page, 'commune-staff', `${contest}/results`, { shot: 'contest-results-staff' });
+  } finally {
+    await phone.close();
+  }
+  const projector = await browser.newContext({ ...CONTEXT, viewport: { width: 1280, height: 720 } });
+  try {
+    const page = await projector.newPage();
+    await checkPage(page, 'anonymous', `${contest}/leaderboard`, { shot: 'contest-leaderboard-1280' });
+    const refreshed = await page.waitForResponse((r) => r.url().endsWith(`${contest}/leaderboard.json`), { timeout: 15000 })
+      .then((r) => r.status()).catch(() => 0);
+    check('contest leaderboard: refreshes from its JSON', refreshed === 200, [`HTTP ${refreshed}`]);
+  } finally {
+    await projector.close();
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -810,6 +842,12 @@ try {
     await guideEditing(browser);
   } catch (err) {
     check('guide editor: runs to the end', false, [err.stack || String(err)]);
+  }
+  // contests: results
+  try {
+    await contestResults(browser);
+  } catch (err) {
+    check('contest results: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

@@ -290,12 +290,41 @@ pub async fn load_demo(ctx: &Ctx, progress: &(dyn Fn(u64, u64) + Sync)) -> Resul
     // contests: an open contest in the first commune, drawing 10 of the 20 demo questions.
     let staff_a = recorder.iter().find(|(c, _)| *c == commune_a.id).map(|(_, u)| *u);
     demo_contest(&mut tx, commune_a.id, staff_a, now).await?;
+    // contests: results
+    demo_closed_contest(&mut tx, commune_a.id, staff_a, now).await?;
     tx.commit().await?;
     Ok(DemoReport { loaded: true, n_residents })
 }
 
 /// The demo question file, in the organisers' plain-text form.
 const DEMO_QUESTIONS: &str = include_str!("../../../content/contests/demo.txt");
+
+/// The demo contests' settings: 15 minutes, one attempt, the prediction question, results after closing, the
+/// default ranking, the first commune's hamlets as units.
+fn demo_settings(
+    title: &str,
+    rules: &str,
+    (opens_at, closes_at): (time::OffsetDateTime, time::OffsetDateTime),
+    plan: DrawPlan,
+) -> ContestSettings {
+    ContestSettings {
+        title: title.into(),
+        rules: rules.into(),
+        organiser: "UBND xã Quỳ Châu".into(),
+        opens_at,
+        closes_at,
+        time_limit: Duration::minutes(15),
+        attempts_allowed: 1,
+        counting: AttemptCounting::Best,
+        plan,
+        shuffle_options: true,
+        prediction_question: Some("Dự đoán có bao nhiêu người dự thi?".into()),
+        results: ResultsShown::AfterClose,
+        ranking: DEFAULT_RANKING.to_vec(),
+        cccd: CccdRule::NotAsked,
+        units: HAMLETS_A.iter().map(|(name, _)| (*name).to_owned()).collect(),
+    }
+}
 
 /// The demo contest: open from now for 60 days, 10 questions in 15 minutes, one attempt, results after closing.
 async fn demo_contest(
@@ -311,30 +340,113 @@ async fn demo_contest(
     }
     let questions: Vec<Question> = bank.questions.into_iter().filter_map(|q| q.result.ok()).collect();
     let topics: Vec<&str> = questions.iter().map(|q| q.topic.as_str()).collect();
-    let settings = ContestSettings {
-        title: "Tìm hiểu kỹ năng số cho mọi người dân 2026".into(),
-        rules: "Mỗi người đăng ký một lần bằng số điện thoại của mình.\n\n\
-                Bài thi có 10 câu hỏi trắc nghiệm, làm trong 15 phút. Mỗi câu trả lời được lưu ngay khi chọn; \
-                nếu mất mạng, mở lại trang và nhập mã dự thi để làm tiếp.\n\n\
-                Kết quả được công bố sau khi cuộc thi kết thúc."
-            .into(),
-        organiser: "UBND xã Quỳ Châu".into(),
-        opens_at: now,
-        closes_at: now + Duration::days(60),
-        time_limit: Duration::minutes(15),
-        attempts_allowed: 1,
-        counting: AttemptCounting::Best,
-        plan: DrawPlan { total: 10, quotas: vec![TopicQuota { topic: "An toàn trên mạng".into(), count: 3 }] },
-        shuffle_options: true,
-        prediction_question: Some("Dự đoán có bao nhiêu người dự thi?".into()),
-        results: ResultsShown::AfterClose,
-        ranking: DEFAULT_RANKING.to_vec(),
-        cccd: CccdRule::NotAsked,
-        units: HAMLETS_A.iter().map(|(name, _)| (*name).to_owned()).collect(),
-    }
+    let settings = demo_settings(
+        "Tìm hiểu kỹ năng số cho mọi người dân 2026",
+        "Mỗi người đăng ký một lần bằng số điện thoại của mình.\n\n\
+         Bài thi có 10 câu hỏi trắc nghiệm, làm trong 15 phút. Mỗi câu trả lời được lưu ngay khi chọn; \
+         nếu mất mạng, mở lại trang và nhập mã dự thi để làm tiếp.\n\n\
+         Kết quả được công bố sau khi cuộc thi kết thúc.",
+        (now, now + Duration::days(60)),
+        DrawPlan { total: 10, quotas: vec![TopicQuota { topic: "An toàn trên mạng".into(), count: 3 }] },
+    )
     .checked(&topics)
     .map_err(|_| demo("settings"))?;
     let ids = tx.insert_questions(commune_id, &questions, staff, now).await?;
     tx.insert_contest(commune_id, &settings, &ids, staff, now).await?;
+    Ok(())
+}
+
+// contests: results
+/// Title of the demo contest that has already closed.
+pub const DEMO_CLOSED_CONTEST: &str = "Hội thi tìm hiểu an toàn trên mạng – Ngày Chuyển đổi số 2026";
+
+/// People registered for the closed demo contest.
+const CLOSED_CONTEST_ENTRANTS: usize = 60;
+
+/// A demo contest that has already closed, with results to show: opened 30 days ago, closed 2 days ago, 10 of the
+/// bank's questions in 15 minutes. Sixty generated people from the hamlets registered; most submitted an attempt
+/// with varied answers, times and predictions, three answered implausibly fast, three left an attempt running (closed
+/// as it stood when results are first counted) and a few never started.
+async fn demo_closed_contest(
+    tx: &mut hocvuso_store::Tx,
+    commune_id: CommuneId,
+    staff: Option<UserId>,
+    now: time::OffsetDateTime,
+) -> Result<(), AppError> {
+    use hocvuso_domain::contests::attempts::AttemptItem;
+    use hocvuso_domain::contests::setup::NewEntrant;
+    use sha2::{Digest, Sha256};
+
+    let demo = |what: &str| AppError::Internal(anyhow::anyhow!("demo closed contest: {what}"));
+    let bank = tx.list_questions(commune_id).await?;
+    let topics: Vec<&str> = bank.iter().map(|(_, q)| q.topic.as_str()).collect();
+    let opens_at = now - Duration::days(30);
+    let closes_at = now - Duration::days(2);
+    let settings = demo_settings(
+        DEMO_CLOSED_CONTEST,
+        "Mỗi người thi một lần, 10 câu hỏi trong 15 phút.\n\n\
+         Xếp hạng theo số câu đúng, rồi dự đoán gần đúng nhất số người dự thi, rồi thời gian làm bài.",
+        (opens_at, closes_at),
+        DrawPlan { total: 10, quotas: Vec::new() },
+    )
+    .checked(&topics)
+    .map_err(|_| demo("settings"))?;
+    let ids: Vec<_> = bank.iter().map(|(id, _)| *id).collect();
+    let contest_id = tx.insert_contest(commune_id, &settings, &ids, staff, opens_at).await?;
+    let mut rng = StdRng::seed_from_u64(1010);
+    for index in 0..CLOSED_CONTEST_ENTRANTS {
+        let is_female = rng.random_bool(0.5);
+        let (middle, given) = if is_female {
+            (pick(&mut rng, MIDDLE_FEMALE), pick(&mut rng, GIVEN_FEMALE))
+        } else {
+            (pick(&mut rng, MIDDLE_MALE), pick(&mut rng, GIVEN_MALE))
+        };
+        let name = format!("{} {middle} {given}", pick(&mut rng, FAMILY));
+        let entrant = NewEntrant {
+            contest_id,
+            full_name: PersonName::parse(&name).map_err(|_| demo("name"))?,
+            birth_year: rng.random_range(1950..2012),
+            phone: PhoneNumber::parse(&format!("0977{index:06}")).map_err(|_| demo("phone"))?,
+            cccd: None,
+            unit: HAMLETS_A[rng.random_range(0..HAMLETS_A.len())].0.to_owned(),
+        };
+        let registered_at = opens_at + Duration::hours(rng.random_range(1..600));
+        // Nobody knows these entry codes: the demo's participants never come back.
+        let code_hash = hex::encode(Sha256::digest(format!("demo-closed-contest-{index}")));
+        let entrant_id = tx.insert_entrant(&entrant, &code_hash, registered_at).await?;
+        if index % 15 == 14 {
+            continue; // Registered, never started.
+        }
+        let drawn = settings.plan.draw(&topics, &mut rng).map_err(|_| demo("draw"))?;
+        let items: Vec<AttemptItem> = drawn
+            .iter()
+            .map(|&item| AttemptItem { item, options: (0..bank[item].1.options.len()).collect() })
+            .collect();
+        let started_at = registered_at + Duration::minutes(rng.random_range(1..600));
+        let attempt_id = tx.insert_attempt(entrant_id, 1, &items, started_at, started_at + settings.time_limit).await?;
+        // Most know most answers; three answer everything in seconds.
+        let too_fast = index % 20 == 3;
+        let skill = rng.random_range(0.35..0.98);
+        let mut score = 0;
+        for (position, item) in items.iter().enumerate() {
+            let question = &bank[item.item].1;
+            let chosen = if rng.random_bool(skill) {
+                question.correct.clone()
+            } else {
+                vec![(0..question.options.len()).find(|o| !question.correct.contains(o)).unwrap_or(0)]
+            };
+            if question.is_right(&chosen) {
+                score += 1;
+            }
+            let answered_at = started_at + Duration::seconds(10 * (position as i64 + 1));
+            tx.save_answer(attempt_id, position, &chosen, 1, answered_at).await?;
+        }
+        if index % 25 == 7 {
+            continue; // Closed the page mid-way: the attempt is closed as it stands when results are counted.
+        }
+        let taken = if too_fast { Duration::seconds(12) } else { Duration::seconds(rng.random_range(90..880)) };
+        let prediction = rng.random_bool(0.85).then(|| rng.random_range(20..120));
+        tx.submit_attempt(attempt_id, score, prediction, started_at + taken).await?;
+    }
     Ok(())
 }

@@ -44,6 +44,9 @@ id_type! {
     // import jobs
     /// One spreadsheet import job.
     ImportJobId,
+    // contests: results
+    /// A winner's certificate of a contest.
+    CertificateId,
 }
 
 /// A commune-level unit, identified by its official 5-digit code (QĐ 19/2025/QĐ-TTg).

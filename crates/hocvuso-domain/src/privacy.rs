@@ -183,11 +183,14 @@ pub enum AuditSubject {
     // guide editor
     /// A guide edited in the web editor (the id is the guide version).
     Guide,
+    // contests: results
+    /// A contest (its results, exports and certificates).
+    Contest,
 }
 
 impl AuditSubject {
     /// Every subject kind.
-    pub const ALL: [AuditSubject; 8] = [
+    pub const ALL: [AuditSubject; 9] = [
         AuditSubject::Resident,
         AuditSubject::ResidentList,
         AuditSubject::User,
@@ -198,6 +201,8 @@ impl AuditSubject {
         AuditSubject::QuestionBank,
         // guide editor
         AuditSubject::Guide,
+        // contests: results
+        AuditSubject::Contest,
     ];
 
     /// Stored name.
@@ -213,6 +218,8 @@ impl AuditSubject {
             AuditSubject::QuestionBank => "question_bank",
             // guide editor
             AuditSubject::Guide => "guide",
+            // contests: results
+            AuditSubject::Contest => "contest",
         }
     }
 

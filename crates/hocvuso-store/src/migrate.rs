@@ -86,6 +86,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    // contests: results
+    Migration {
+        version: 12,
+        name: "contest_certificates",
+        portable: include_str!("../migrations/0012_contest_certificates.sql"),
+        sqlite: "",
+        postgres: "",
+    },
     // register speed: the stored reach status and the name-search index
     Migration {
         version: 13,

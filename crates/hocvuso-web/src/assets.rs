@@ -32,6 +32,11 @@ const FILES: &[Asset] = &[
         name: "contest.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/contest.js"),
+    // contests: results
+    Asset {
+        name: "leaderboard.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/leaderboard.js"),
     },
 ];
 

@@ -616,6 +616,56 @@ pub struct Texts {
     pub guide_editor_revert_hint: &'static str,
     pub guide_editor_reverted: &'static str,
     pub guide_editor_save_first: &'static str,
+    // contests: results
+    pub results_title: &'static str,
+    pub results_not_yet: &'static str,
+    pub results_open_note: &'static str,
+    pub results_individual: &'static str,
+    pub results_units: &'static str,
+    pub results_units_note: &'static str,
+    pub results_place: &'static str,
+    pub results_name: &'static str,
+    pub results_unit: &'static str,
+    pub results_score: &'static str,
+    pub results_birth_year: &'static str,
+    pub results_phone: &'static str,
+    pub results_time_taken: &'static str,
+    pub results_submitted_at: &'static str,
+    pub results_prediction: &'static str,
+    pub results_flag: &'static str,
+    pub results_too_fast: &'static str,
+    pub results_flagged_title: &'static str,
+    pub results_flagged_none: &'static str,
+    pub results_n_entrants: &'static str,
+    pub results_n_registered: &'static str,
+    pub results_average: &'static str,
+    pub results_best: &'static str,
+    pub results_none: &'static str,
+    pub results_top: &'static str,
+    pub results_staff_limit: &'static str,
+    pub results_export: &'static str,
+    pub results_leaderboard: &'static str,
+    pub results_leaderboard_refresh: &'static str,
+    pub certificates_title: &'static str,
+    pub certificates_intro: &'static str,
+    pub certificates_after_close: &'static str,
+    pub award_first: &'static str,
+    pub award_second: &'static str,
+    pub award_third: &'static str,
+    pub award_consolation: &'static str,
+    pub certificates_issue: &'static str,
+    pub certificates_issued: &'static str,
+    pub certificates_none: &'static str,
+    pub certificates_print_all: &'static str,
+    pub certificates_print_one: &'static str,
+    pub certificates_award: &'static str,
+    pub certificate_valid: &'static str,
+    pub certificate_not_found: &'static str,
+    pub certificate_not_found_help: &'static str,
+    pub certificate_contest: &'static str,
+    pub certificate_organiser: &'static str,
+    pub certificate_issued_on: &'static str,
+    pub certificate_code: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -1192,6 +1242,56 @@ pub static VI: Texts = Texts {
     guide_editor_revert_hint: "Bài sẽ trở lại như bài gốc đi kèm phần mềm. Các lần sửa vẫn được giữ trong danh sách bên dưới.",
     guide_editor_reverted: "Đã khôi phục bài gốc.",
     guide_editor_save_first: "Hãy lưu bài trước, rồi tải ảnh và bản ghi âm cho từng bước.",
+    // contests: results
+    results_title: "Kết quả",
+    results_not_yet: "Kết quả sẽ được công bố sau",
+    results_open_note: "Cuộc thi đang diễn ra: chỉ cán bộ phụ trách xem được kết quả này.",
+    results_individual: "Xếp hạng cá nhân",
+    results_units: "Xếp hạng đơn vị",
+    results_units_note: "Xếp theo điểm trung bình, rồi số người dự thi.",
+    results_place: "Hạng",
+    results_name: "Họ và tên",
+    results_unit: "Đơn vị",
+    results_score: "Số câu đúng",
+    results_birth_year: "Năm sinh",
+    results_phone: "Số điện thoại",
+    results_time_taken: "Thời gian làm bài",
+    results_submitted_at: "Nộp lúc",
+    results_prediction: "Dự đoán",
+    results_flag: "Cần xem lại",
+    results_too_fast: "Làm quá nhanh",
+    results_flagged_title: "Bài làm quá nhanh, cần xem lại",
+    results_flagged_none: "Không có bài nào làm quá nhanh.",
+    results_n_entrants: "Số người dự thi",
+    results_n_registered: "Số người đăng ký",
+    results_average: "Điểm trung bình",
+    results_best: "Điểm cao nhất",
+    results_none: "Chưa có ai nộp bài.",
+    results_top: "Những người đứng đầu",
+    results_staff_limit: "Trang này hiện 500 người đầu tiên; tệp Excel có đủ danh sách.",
+    results_export: "Tải kết quả (Excel)",
+    results_leaderboard: "Bảng xếp hạng trực tiếp",
+    results_leaderboard_refresh: "Tự cập nhật mỗi 10 giây.",
+    certificates_title: "Giấy chứng nhận",
+    certificates_intro: "Nhập số giải. Giải được trao theo thứ hạng: những người bằng hạng nhau nhận cùng một giải.",
+    certificates_after_close: "Cấp được giấy chứng nhận sau khi cuộc thi kết thúc.",
+    award_first: "Giải Nhất",
+    award_second: "Giải Nhì",
+    award_third: "Giải Ba",
+    award_consolation: "Giải Khuyến khích",
+    certificates_issue: "Cấp giấy chứng nhận",
+    certificates_issued: "Số giấy chứng nhận vừa cấp:",
+    certificates_none: "Chưa cấp giấy chứng nhận nào.",
+    certificates_print_all: "In tất cả (PDF)",
+    certificates_print_one: "In",
+    certificates_award: "Giải",
+    certificate_valid: "Giấy chứng nhận hợp lệ",
+    certificate_not_found: "Không tìm thấy giấy chứng nhận",
+    certificate_not_found_help: "Không có giấy chứng nhận nào mang mã này. Hãy xem lại mã in trên giấy, hoặc quét lại mã QR.",
+    certificate_contest: "Cuộc thi",
+    certificate_organiser: "Đơn vị tổ chức",
+    certificate_issued_on: "Ngày cấp",
+    certificate_code: "Mã xác thực",
 };
 
 /// English, the second locale.
@@ -1768,6 +1868,56 @@ pub static EN: Texts = Texts {
     guide_editor_revert_hint: "The guide goes back to the original shipped with the software. The edits stay in the list below.",
     guide_editor_reverted: "The original was restored.",
     guide_editor_save_first: "Save the guide first, then upload a picture and a recording for each step.",
+    // contests: results
+    results_title: "Results",
+    results_not_yet: "Results will be published after",
+    results_open_note: "The contest is running: only the staff in charge can see these results.",
+    results_individual: "Individual ranking",
+    results_units: "Unit ranking",
+    results_units_note: "Ranked by average score, then by number of entrants.",
+    results_place: "Place",
+    results_name: "Name",
+    results_unit: "Unit",
+    results_score: "Correct answers",
+    results_birth_year: "Birth year",
+    results_phone: "Phone",
+    results_time_taken: "Time taken",
+    results_submitted_at: "Submitted at",
+    results_prediction: "Prediction",
+    results_flag: "To check",
+    results_too_fast: "Too fast",
+    results_flagged_title: "Attempts answered too fast, to check",
+    results_flagged_none: "No attempt was answered too fast.",
+    results_n_entrants: "Entrants",
+    results_n_registered: "Registered",
+    results_average: "Average score",
+    results_best: "Best score",
+    results_none: "Nobody has submitted an attempt yet.",
+    results_top: "Top entrants",
+    results_staff_limit: "This page shows the first 500; the Excel file has everyone.",
+    results_export: "Download the results (Excel)",
+    results_leaderboard: "Live leaderboard",
+    results_leaderboard_refresh: "Updates every 10 seconds.",
+    certificates_title: "Certificates",
+    certificates_intro: "Enter the number of prizes. Prizes go by place: people with the same place get the same prize.",
+    certificates_after_close: "Certificates can be issued once the contest has closed.",
+    award_first: "First prize",
+    award_second: "Second prize",
+    award_third: "Third prize",
+    award_consolation: "Consolation prize",
+    certificates_issue: "Issue certificates",
+    certificates_issued: "Certificates just issued:",
+    certificates_none: "No certificate has been issued yet.",
+    certificates_print_all: "Print all (PDF)",
+    certificates_print_one: "Print",
+    certificates_award: "Prize",
+    certificate_valid: "Valid certificate",
+    certificate_not_found: "Certificate not found",
+    certificate_not_found_help: "No certificate has this code. Check the code printed on the paper, or scan the QR code again.",
+    certificate_contest: "Contest",
+    certificate_organiser: "Organiser",
+    certificate_issued_on: "Issued on",
+    certificate_code: "Verification code",
 };
 
 impl Texts {
@@ -1852,6 +2002,8 @@ pub fn audit_words(
         S::QuestionBank => pick("Ngân hàng câu hỏi", "Question bank"),
         // guide editor
         S::Guide => pick("Bài hướng dẫn", "Guide"),
+        // contests: results
+        S::Contest => pick("Cuộc thi", "Contest"),
     };
     // Details are written in a few fixed forms (see hocvuso_app); anything else is shown as it is.
     let detail = match detail.strip_suffix(" rows") {
@@ -1863,6 +2015,14 @@ pub fn audit_words(
                     (pick("danh sách chưa phổ cập (Excel), ", "left-behind list (Excel), "), n)
                 }
                 Some(("visit sheet pdf", n)) => (pick("phiếu đi thăm (PDF), ", "visit sheet (PDF), "), n),
+                // contests: results
+                Some(("contest results", n)) => (pick("kết quả cuộc thi, ", "contest results, "), n),
+                Some(("contest leaderboard", n)) => (pick("bảng xếp hạng, ", "leaderboard, "), n),
+                Some(("contest results xlsx", n)) => {
+                    (pick("kết quả cuộc thi (Excel), ", "contest results (Excel), "), n)
+                }
+                Some(("certificates pdf", n)) => (pick("giấy chứng nhận (PDF), ", "certificates (PDF), "), n),
+                Some(("certificates", n)) => (pick("cấp giấy chứng nhận, ", "certificates issued, "), n),
                 _ => ("", rest),
             };
             format!("{document}{n} {}", pick("người", "people"))
@@ -2343,6 +2503,15 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
         "speech_text_too_long" => {
             ("Chữ của bước này quá dài để gắn bản ghi âm.", "This step's text is too long to attach a recording.")
         }
+        // contests: results
+        "contest_prizes_invalid" => (
+            "Số giải phải có ít nhất 1 và tổng cộng không quá 500.",
+            "There must be at least 1 prize and no more than 500 in all.",
+        ),
+        "contest_not_closed" => (
+            "Cuộc thi chưa kết thúc. Hãy cấp giấy chứng nhận sau khi cuộc thi kết thúc.",
+            "The contest has not closed yet. Issue certificates after it closes.",
+        ),
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -2532,6 +2701,9 @@ mod tests {
         "recording_unavailable",
         "speech_text_empty",
         "speech_text_too_long",
+        // contests: results
+        "contest_prizes_invalid",
+        "contest_not_closed",
     ];
 
     #[test]

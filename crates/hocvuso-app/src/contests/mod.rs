@@ -6,6 +6,9 @@
 //! the only clock: an answer is accepted until the attempt's end plus [`GRACE`], and an attempt left running is
 //! submitted as it stands once that has passed.
 
+// contests: results
+pub mod results;
+
 use hocvuso_domain::accounts::Actor;
 use hocvuso_domain::cccd::Cccd;
 use hocvuso_domain::contests::attempts::{AnswerSaved, Attempt, AttemptItem, Entrant};
@@ -146,12 +149,19 @@ fn code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(text::clean(code).to_uppercase().as_bytes()))
 }
 
-/// A new entry code: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), easy to read aloud
-/// and to copy from paper; 31^10 ≈ 8·10^14 codes.
-fn new_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/// Characters of the codes people read and type: no look-alikes (no 0/O, 1/I/L), easy to read aloud and to copy
+/// from paper.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A random code of `len` characters of [`CODE_ALPHABET`] (31^len codes).
+fn random_code(len: usize) -> String {
     let mut rng = rand::rng();
-    (0..10).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+    (0..len).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
+}
+
+/// A new entry code: 10 characters, 31^10 ≈ 8·10^14 codes.
+fn new_code() -> String {
+    random_code(10)
 }
 
 /// Registers a participant: one registration per phone (and per CCCD when it is required), only while the

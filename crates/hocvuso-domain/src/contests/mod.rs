@@ -6,6 +6,8 @@
 
 pub mod attempts;
 pub mod questions;
+// contests: results
+pub mod results;
 pub mod setup;
 // contests: question bank and set-up
 pub mod overview;

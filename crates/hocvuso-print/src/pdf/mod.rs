@@ -9,6 +9,8 @@
 
 pub mod leaflet;
 pub mod visit_sheet;
+// contests: results
+pub mod certificate;
 
 pub use leaflet::{Leaflet, LeafletStep, Paper, render_leaflet};
 

@@ -3,6 +3,9 @@
 //! An answer is one row keyed by (attempt, position): saving it again with a higher sequence number replaces
 //! it, a lower one changes nothing, so replayed or out-of-order requests leave the newest answer in place.
 
+// contests: results
+mod results;
+
 use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, Attempt, AttemptItem, Entrant};
 use hocvuso_domain::contests::questions::{Difficulty, Question};
 use hocvuso_domain::contests::setup::{Contest, ContestSettings, NewEntrant};

@@ -308,7 +308,7 @@ pub(crate) struct LeafletQuery {
 
 /// The site's own address as the browser reached it, for the leaflet's QR code. A Host header that is not a plain
 /// host name (with an optional port) is ignored and the printed address stays relative.
-fn site_origin(headers: &axum::http::HeaderMap, secure: bool) -> String {
+pub(crate) fn site_origin(headers: &axum::http::HeaderMap, secure: bool) -> String {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let plain = !host.is_empty()
         && host.len() <= 253

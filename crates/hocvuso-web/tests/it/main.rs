@@ -19,6 +19,8 @@ mod contests_take;
 mod contests_bank;
 // guide editor
 mod guide_edits;
+// contests: results
+mod contests_results;
 
 #[path = "../harness.rs"]
 mod harness;

@@ -223,7 +223,7 @@ async fn download(app: &TestApp, path: &str, browser: &Browser) -> Vec<u8> {
     download_as(app, path, browser, "spreadsheetml").await
 }
 
-async fn download_as(app: &TestApp, path: &str, browser: &Browser, content_type: &str) -> Vec<u8> {
+pub(crate) async fn download_as(app: &TestApp, path: &str, browser: &Browser, content_type: &str) -> Vec<u8> {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let request = axum::http::Request::get(path)

@@ -8,6 +8,8 @@ use crate::AppState;
 mod take;
 // contests: question bank and set-up
 mod bank;
+// contests: results
+mod results;
 
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -16,4 +18,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(take::routes())
         // contests: question bank and set-up
         .merge(bank::routes())
+        // contests: results
+        .merge(results::routes())
 }
