@@ -32,6 +32,7 @@ const FILES: &[Asset] = &[
         name: "contest.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/contest.js"),
+    },
     // contests: results
     Asset {
         name: "leaderboard.js",

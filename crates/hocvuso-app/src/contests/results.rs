@@ -223,7 +223,7 @@ async fn audit(
         Some(contest.id.0),
     )
     .with_detail(detail);
-    crate::audit_read(ctx, &event).await
+    crate::audit_read(ctx, event).await
 }
 
 /// Builds the view for `actor` with at most `public_rows` rows for the public and `staff_rows` for staff; a staff
