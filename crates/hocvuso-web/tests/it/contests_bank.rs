@@ -58,7 +58,7 @@ async fn only_the_communes_staff_see_the_contest_pages() {
             assert_eq!(app.get(path, Some(&staff)).await.status, StatusCode::OK, "{}: staff {path}", app.label);
         }
         let dashboard = app.get("/dashboard", Some(&staff)).await;
-        assert!(dashboard.body.contains("href=\"/contests/manage\">Cuộc thi<"), "{}: the menu link", app.label);
+        assert!(dashboard.body.contains("href=\"/contests/manage\">Quản lý cuộc thi<"), "{}: the menu link", app.label);
         for phone in [demo::VOLUNTEER_A, demo::RESIDENT_A, demo::LEAD_A] {
             let other = app.sign_in(phone).await;
             for path in &paths {

@@ -35,9 +35,12 @@ fn assert_no_key(label: &str, body: &str) {
 }
 
 async fn demo_contest(app: &TestApp) -> i64 {
+    let now = app.clock.now();
     let listed = hocvuso_app::contests::public_contests(&app.ctx).await.unwrap();
-    assert_eq!(listed.len(), 1, "{}: the demo has one contest", app.label);
-    listed[0].contest.id.0
+    let open: Vec<_> =
+        listed.iter().filter(|l| l.contest.settings.opens_at <= now && now < l.contest.settings.closes_at).collect();
+    assert_eq!(open.len(), 1, "{}: the demo has one open contest", app.label);
+    open[0].contest.id.0
 }
 
 /// A request with the entry code in `X-Entry-Code`.
