@@ -82,6 +82,19 @@ struct Sample {
     kind: Kind,
     status: u16,
     took: Duration,
+    /// The API's error code of a refused request (with the field codes of `invalid_input`).
+    error: Option<String>,
+}
+
+impl Sample {
+    fn new(kind: Kind, status: u16, body: &Value, took: Duration) -> Sample {
+        let error = body["error"]["code"].as_str().map(|code| {
+            let fields: Vec<&str> =
+                body["error"]["fields"].as_array().into_iter().flatten().filter_map(|f| f["code"].as_str()).collect();
+            if fields.is_empty() { code.to_owned() } else { format!("{code}:{}", fields.join(",")) }
+        });
+        Sample { kind, status, took, error }
+    }
 }
 
 /// What one participant did.
@@ -308,11 +321,11 @@ async fn play_inner(
         "unit": format!("Đơn vị {}", n % 20 + 1),
     });
     let (status, body, took) = conn.call("POST", &format!("{base}/entrants"), None, Some(person)).await?;
-    played.samples.push(Sample { kind: Kind::Register, status, took });
+    played.samples.push(Sample::new(Kind::Register, status, &body, took));
     let code = body["code"].as_str().with_context(|| format!("register: {status}"))?.to_owned();
     played.code = Some(code.clone());
     let (status, attempt, took) = conn.call("POST", &format!("{base}/attempts"), Some(&code), None).await?;
-    played.samples.push(Sample { kind: Kind::Start, status, took });
+    played.samples.push(Sample::new(Kind::Start, status, &attempt, took));
     let attempt_id = id_of(&attempt["attempt_id"]).with_context(|| format!("start: {status}"))?;
     played.attempt_id = Some(attempt_id);
     let questions = attempt["questions"].as_array().map(Vec::len).unwrap_or(0);
@@ -325,7 +338,7 @@ async fn play_inner(
         let body = json!({ "chosen": chosen, "seq": position + 1 });
         let (status, saved, took) =
             conn.call("PUT", &format!("{path}/answers/{position}"), Some(&code), Some(body)).await?;
-        played.samples.push(Sample { kind: Kind::Answer, status, took });
+        played.samples.push(Sample::new(Kind::Answer, status, &saved, took));
         if status == 200 && saved["saved"] == Value::Bool(true) {
             played.acked.insert(position, chosen);
         }
@@ -335,8 +348,8 @@ async fn play_inner(
     }
     tokio::time::sleep_until(epoch + plan.submit).await;
     let prediction = json!({ "prediction": 9_000 + rng.random_range(0..2_000u32) });
-    let (status, _, took) = conn.call("POST", &format!("{path}/submit"), Some(&code), Some(prediction)).await?;
-    played.samples.push(Sample { kind: Kind::Submit, status, took });
+    let (status, submitted, took) = conn.call("POST", &format!("{path}/submit"), Some(&code), Some(prediction)).await?;
+    played.samples.push(Sample::new(Kind::Submit, status, &submitted, took));
     Ok(())
 }
 
@@ -347,8 +360,8 @@ async fn answer_late(port: u16, contest: ContestId, played: &mut Played, questio
     let mut conn = Conn { port, sender: None };
     let path = format!("/api/v1/contests/{}/attempts/{attempt_id}/answers/{position}", contest.0);
     let body = json!({ "chosen": [0], "seq": position + 1 });
-    let (status, _, took) = conn.call("PUT", &path, Some(&code), Some(body)).await?;
-    played.samples.push(Sample { kind: Kind::LateAnswer, status, took });
+    let (status, refused, took) = conn.call("PUT", &path, Some(&code), Some(body)).await?;
+    played.samples.push(Sample::new(Kind::LateAnswer, status, &refused, took));
     played.late_position = Some(position);
     Ok(())
 }
@@ -359,7 +372,7 @@ async fn read_back(port: u16, contest: ContestId, played: &mut Played) -> anyhow
     let mut conn = Conn { port, sender: None };
     let path = format!("/api/v1/contests/{}/attempts/{attempt_id}", contest.0);
     let (status, attempt, took) = conn.call("GET", &path, Some(&code), None).await?;
-    played.samples.push(Sample { kind: Kind::ReadBack, status, took });
+    played.samples.push(Sample::new(Kind::ReadBack, status, &attempt, took));
     if status != 200 {
         bail!("read back: {status}");
     }
@@ -411,6 +424,15 @@ fn report(all: &[Played], wall: Duration) {
             ms(percentile(&times, 0.99)),
             ms(times.last().copied().unwrap_or_default()),
         );
+        let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
+        for sample in all.iter().flat_map(|p| &p.samples).filter(|s| s.kind == kind) {
+            if let Some(error) = &sample.error {
+                *errors.entry(error.as_str()).or_default() += 1;
+            }
+        }
+        if !errors.is_empty() {
+            println!("{:<11} refused: {errors:?}", "");
+        }
         if matches!(kind, Kind::Register | Kind::Start | Kind::Answer | Kind::Submit) {
             burst.extend(times);
         }

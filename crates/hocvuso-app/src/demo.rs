@@ -413,7 +413,8 @@ async fn demo_closed_contest(
         let registered_at = opens_at + Duration::hours(rng.random_range(1..600));
         // Nobody knows these entry codes: the demo's participants never come back.
         let code_hash = hex::encode(Sha256::digest(format!("demo-closed-contest-{index}")));
-        let entrant_id = tx.insert_entrant(&entrant, &code_hash, registered_at).await?;
+        let entrant_id =
+            tx.insert_entrant(&entrant, &code_hash, registered_at).await?.ok_or_else(|| demo("entrant"))?;
         if index % 15 == 14 {
             continue; // Registered, never started.
         }
@@ -423,7 +424,10 @@ async fn demo_closed_contest(
             .map(|&item| AttemptItem { item, options: (0..bank[item].1.options.len()).collect() })
             .collect();
         let started_at = registered_at + Duration::minutes(rng.random_range(1..600));
-        let attempt_id = tx.insert_attempt(entrant_id, 1, &items, started_at, started_at + settings.time_limit).await?;
+        let attempt_id = tx
+            .insert_attempt(entrant_id, 1, &items, started_at, started_at + settings.time_limit)
+            .await?
+            .ok_or_else(|| demo("attempt"))?;
         // Most know most answers; three answer everything in seconds.
         let too_fast = index % 20 == 3;
         let skill = rng.random_range(0.35..0.98);

@@ -14,6 +14,7 @@ pub mod contests;
 pub mod demo;
 pub mod guides;
 // guide editor
+mod group_commit;
 pub mod guide_edits;
 pub mod password_hasher;
 pub mod places;
@@ -50,6 +51,8 @@ pub struct Ctx {
     import_runs: Arc<register::import::ImportRuns>,
     /// Audit entries of reads, committed in groups.
     read_audits: Arc<audit::ReadAudits>,
+    /// Contests kept in memory, and the participants' writes committed in groups.
+    contests_hot_path: Arc<contests::hot_path::HotPath>,
 }
 
 impl Ctx {
@@ -65,6 +68,7 @@ impl Ctx {
             guide_audio: Arc::new(guides::GuideAudio::disabled()),
             import_runs: Arc::default(),
             read_audits: Arc::default(),
+            contests_hot_path: Arc::default(),
         }
     }
 
@@ -168,7 +172,7 @@ impl From<StoreError> for AppError {
 /// for all the entries queued meanwhile (`audit::ReadAudits`). If that commit fails, the caller returns the error,
 /// so no data leaves without its audit entry.
 async fn audit_read(ctx: &Ctx, event: hocvuso_domain::privacy::NewAuditEvent) -> Result<(), AppError> {
-    ctx.read_audits.record(&ctx.store, event, ctx.now()).await
+    ctx.read_audits.run(&ctx.store, audit::ReadAudit { event, at: ctx.now() }).await
 }
 
 /// The calendar year in Vietnam at `now` (age groups are counted by year, as reports do).

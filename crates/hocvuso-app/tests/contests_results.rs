@@ -96,12 +96,17 @@ async fn entrant(f: &Fixture, contest: ContestId, name: &str, unit: &str, n: u32
         cccd: None,
         unit: unit.into(),
     };
-    let id = tx.insert_entrant(&entrant, &format!("hash-{contest}-{n}"), test_now() - Duration::days(1)).await.unwrap();
+    let id = tx
+        .insert_entrant(&entrant, &format!("hash-{contest}-{n}"), test_now() - Duration::days(1))
+        .await
+        .unwrap()
+        .unwrap();
     let items: Vec<AttemptItem> = (0..3).map(|item| AttemptItem { item, options: vec![0, 1, 2, 3] }).collect();
     for (number, t) in tries.iter().enumerate() {
         let started = test_now() - Duration::days(1) + Duration::minutes(t.minute);
         let number = u32::try_from(number).unwrap() + 1;
-        let attempt = tx.insert_attempt(id, number, &items, started, started + Duration::minutes(10)).await.unwrap();
+        let attempt =
+            tx.insert_attempt(id, number, &items, started, started + Duration::minutes(10)).await.unwrap().unwrap();
         for position in 0..3 {
             tx.save_answer(attempt, position, &[0], 1, started).await.unwrap();
         }
@@ -232,7 +237,8 @@ async fn an_abandoned_attempt_is_closed_as_it_stood_and_counted() {
         let items: Vec<AttemptItem> =
             (0..3).map(|item| AttemptItem { item, options: (0..questions[item].1.options.len()).collect() }).collect();
         let started = test_now() - Duration::hours(2);
-        let attempt = tx.insert_attempt(id, 1, &items, started, started + Duration::minutes(10)).await.unwrap();
+        let attempt =
+            tx.insert_attempt(id, 1, &items, started, started + Duration::minutes(10)).await.unwrap().unwrap();
         // Two right answers, then the page was closed for good.
         for (position, (_, question)) in questions.iter().enumerate().take(2) {
             tx.save_answer(attempt, position, &question.correct, 1, started).await.unwrap();

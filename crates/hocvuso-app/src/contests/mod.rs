@@ -8,10 +8,14 @@
 
 // contests: results
 pub mod results;
+// contests: the participants' hot path (cache, grouped writes)
+pub(crate) mod hot_path;
+
+use std::sync::Arc;
 
 use hocvuso_domain::accounts::Actor;
 use hocvuso_domain::cccd::Cccd;
-use hocvuso_domain::contests::attempts::{AnswerSaved, Attempt, AttemptItem, Entrant};
+use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, Attempt, AttemptItem, Entrant};
 use hocvuso_domain::contests::questions::{Question, ReadBank, read_question_text};
 use hocvuso_domain::contests::setup::{CccdRule, Contest, ContestSettings, NewEntrant, ResultsShown};
 use hocvuso_domain::contests::{AttemptClock, shuffle_options};
@@ -19,11 +23,12 @@ use hocvuso_domain::ids::{AttemptId, CommuneId, ContestId, QuestionId};
 use hocvuso_domain::person_name::PersonName;
 use hocvuso_domain::phone::PhoneNumber;
 use hocvuso_domain::text;
-use hocvuso_store::{StoreError, Tx};
+use hocvuso_store::Tx;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+use self::hot_path::{LoadedContest, Register, SaveAnswer, Start, Submit, loaded_contest, score_of};
 use crate::{AppError, Ctx, Rejection};
 
 // contests: question bank and set-up
@@ -118,8 +123,7 @@ pub async fn create_contest(
 
 /// A contest for its public pages (rules, registration). Unknown ids are not found.
 pub async fn contest(ctx: &Ctx, contest_id: ContestId) -> Result<Contest, AppError> {
-    let mut tx = ctx.store.read().await?;
-    tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)
+    Ok(loaded_contest(ctx, contest_id).await?.contest.clone())
 }
 
 /// A registration as typed in the form.
@@ -168,8 +172,8 @@ fn new_code() -> String {
 /// contest has not closed.
 pub async fn register(ctx: &Ctx, contest_id: ContestId, input: &EntrantInput) -> Result<Registration, AppError> {
     let now = ctx.now();
-    let contest = contest(ctx, contest_id).await?;
-    let settings = &contest.settings;
+    let loaded = loaded_contest(ctx, contest_id).await?;
+    let settings = &loaded.contest.settings;
     if now >= settings.closes_at {
         return Err(AppError::Conflict("contest_closed"));
     }
@@ -207,14 +211,11 @@ pub async fn register(ctx: &Ctx, contest_id: ContestId, input: &EntrantInput) ->
     };
     let entrant = NewEntrant { contest_id, full_name, birth_year, phone, cccd, unit };
     let code = new_code();
-    let mut tx = ctx.store.write().await?;
-    match tx.insert_entrant(&entrant, &code_hash(&code), now).await {
-        Ok(_) => {}
-        Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_already_registered")),
-        Err(err) => return Err(err.into()),
+    let job = Register { entrant, code_hash: code_hash(&code), at: now };
+    match ctx.contests_hot_path.registrations.run(&ctx.store, job).await? {
+        Some(_) => Ok(Registration { code }),
+        None => Err(AppError::Conflict("contest_already_registered")),
     }
-    tx.commit().await?;
-    Ok(Registration { code })
 }
 
 async fn entrant(tx: &mut Tx, contest_id: ContestId, code: &str) -> Result<Entrant, AppError> {
@@ -230,20 +231,8 @@ fn attempt_clock(settings: &ContestSettings, attempt: &Attempt) -> AttemptClock 
     }
 }
 
-/// Scores an attempt from its stored answers.
-async fn score(tx: &mut Tx, questions: &[(QuestionId, Question)], attempt: &Attempt) -> Result<u32, AppError> {
-    let answers = tx.answers_of(attempt.id).await?;
-    let mut right = 0u32;
-    for answer in answers {
-        let question = attempt.items.get(answer.position).and_then(|item| questions.get(item.item));
-        if question.is_some_and(|(_, q)| q.is_right(&answer.chosen)) {
-            right += 1;
-        }
-    }
-    Ok(right)
-}
-
-/// Submits, as they stand, the participant's attempts whose time is over (the person closed the page).
+/// Submits, as they stand, the attempts whose time is over (the person closed the page), in the caller's
+/// transaction (results close a whole contest's at once).
 async fn close_overdue(
     tx: &mut Tx,
     contest: &Contest,
@@ -254,7 +243,8 @@ async fn close_overdue(
     for attempt in attempts.iter_mut() {
         let clock = attempt_clock(&contest.settings, attempt);
         if attempt.submitted_at.is_none() && !clock.accepts(now) {
-            let right = score(tx, questions, attempt).await?;
+            let answers = tx.answers_of(attempt.id).await?;
+            let right = score_of(questions, &attempt.items, &answers);
             tx.submit_attempt(attempt.id, right, None, clock.ends_at()).await?;
             attempt.submitted_at = Some(clock.ends_at());
             attempt.score = Some(right);
@@ -263,26 +253,47 @@ async fn close_overdue(
     Ok(())
 }
 
-/// A participant's contest, registration, the contest's questions and their attempts, with the overdue ones closed.
+/// Submits one attempt whose time is over as it stands, at its end (grouped with other submissions).
+async fn close_as_it_stands(ctx: &Ctx, contest: &Arc<LoadedContest>, attempt: &Attempt) -> Result<(), AppError> {
+    let at = attempt_clock(&contest.contest.settings, attempt).ends_at();
+    let job = Submit {
+        contest: Arc::clone(contest),
+        attempt_id: attempt.id,
+        items: attempt.items.clone(),
+        prediction: None,
+        at,
+    };
+    ctx.contests_hot_path.submits.run(&ctx.store, job).await?;
+    Ok(())
+}
+
+/// A participant's contest, registration and attempts, with the overdue ones closed.
 struct Participant {
-    contest: Contest,
+    contest: Arc<LoadedContest>,
     entrant: Entrant,
-    questions: Vec<(QuestionId, Question)>,
     attempts: Vec<Attempt>,
 }
 
+/// Loads a participant on the read pool; an attempt whose time ran out unsubmitted is first closed as it stood.
 async fn participant(
-    tx: &mut Tx,
+    ctx: &Ctx,
     contest_id: ContestId,
     code: &str,
     now: OffsetDateTime,
 ) -> Result<Participant, AppError> {
-    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
-    let entrant = entrant(tx, contest_id, code).await?;
-    let questions = tx.contest_questions(contest_id).await?;
+    let contest = loaded_contest(ctx, contest_id).await?;
+    let mut tx = ctx.store.read().await?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
     let mut attempts = tx.attempts_of(entrant.id).await?;
-    close_overdue(tx, &contest, &questions, &mut attempts, now).await?;
-    Ok(Participant { contest, entrant, questions, attempts })
+    drop(tx);
+    let overdue = |a: &Attempt| a.submitted_at.is_none() && !attempt_clock(&contest.contest.settings, a).accepts(now);
+    if attempts.iter().any(overdue) {
+        for attempt in attempts.iter().filter(|a| overdue(a)) {
+            close_as_it_stands(ctx, &contest, attempt).await?;
+        }
+        attempts = ctx.store.read().await?.attempts_of(entrant.id).await?;
+    }
+    Ok(Participant { contest, entrant, attempts })
 }
 
 /// One question as the participant sees it: options in the attempt's order, never the key.
@@ -322,14 +333,24 @@ pub struct AttemptView {
     pub last_seq: i64,
 }
 
+/// An attempt's view with its stored answers, read on the read pool.
 async fn view(
-    tx: &mut Tx,
-    contest: &Contest,
-    questions: &[(QuestionId, Question)],
+    ctx: &Ctx,
+    contest: &LoadedContest,
     attempt: &Attempt,
     now: OffsetDateTime,
 ) -> Result<AttemptView, AppError> {
-    let answers = tx.answers_of(attempt.id).await?;
+    let answers = ctx.store.read().await?.answers_of(attempt.id).await?;
+    view_of(contest, attempt, &answers, now)
+}
+
+fn view_of(
+    loaded: &LoadedContest,
+    attempt: &Attempt,
+    answers: &[Answer],
+    now: OffsetDateTime,
+) -> Result<AttemptView, AppError> {
+    let LoadedContest { contest, questions } = loaded;
     let mut shown = Vec::with_capacity(attempt.items.len());
     for (position, item) in attempt.items.iter().enumerate() {
         let (_, question) = questions.get(item.item).ok_or(AppError::NotFound)?;
@@ -363,26 +384,22 @@ async fn view(
 /// Refused before the contest opens, after it closes, and when every allowed attempt is used.
 pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Result<AttemptView, AppError> {
     let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let Participant { contest, entrant, questions, attempts } = participant(&mut tx, contest_id, code, now).await?;
+    let Participant { contest, entrant, attempts } = participant(ctx, contest_id, code, now).await?;
     if let Some(running) = attempts.iter().find(|a| a.submitted_at.is_none()) {
-        let shown = view(&mut tx, &contest, &questions, running, now).await?;
-        tx.commit().await?;
-        return Ok(shown);
+        return view(ctx, &contest, running, now).await;
     }
-    let settings = &contest.settings;
+    let settings = &contest.contest.settings;
     if now < settings.opens_at {
         return Err(AppError::Conflict("contest_not_open"));
     }
     if now >= settings.closes_at {
-        tx.commit().await?;
         return Err(AppError::Conflict("contest_closed"));
     }
     let used = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     if used >= settings.attempts_allowed {
-        tx.commit().await?;
         return Err(AppError::Conflict("contest_attempts_used"));
     }
+    let questions = &contest.questions;
     let topics: Vec<&str> = questions.iter().map(|(_, q)| q.topic.as_str()).collect();
     let items: Vec<AttemptItem> = {
         let mut rng = rand::rng();
@@ -398,16 +415,17 @@ pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Resu
             .collect()
     };
     let ends_at = (now + settings.time_limit).min(settings.closes_at);
-    let attempt_id = match tx.insert_attempt(entrant.id, used + 1, &items, now, ends_at).await {
-        Ok(id) => id,
-        // Two tabs pressed "Bắt đầu" at once: the other one's attempt stands.
-        Err(StoreError::Conflict) => return Err(AppError::Conflict("contest_attempt_running")),
-        Err(err) => return Err(err.into()),
-    };
-    let attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
-    let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
-    tx.commit().await?;
-    Ok(shown)
+    let job = Start { entrant_id: entrant.id, number: used + 1, items, started_at: now, ends_at };
+    // `None`: two tabs pressed "Bắt đầu" at once, and the other one's attempt stands.
+    let attempt_id = ctx
+        .contests_hot_path
+        .starts
+        .run(&ctx.store, job)
+        .await?
+        .ok_or(AppError::Conflict("contest_attempt_running"))?;
+    // Read back as stored (times in the stored precision); a new attempt has no answers yet.
+    let attempt = ctx.store.read().await?.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    view_of(&contest, &attempt, &[], now)
 }
 
 /// An attempt's page (also after submission, to show the result when the contest allows it).
@@ -417,18 +435,34 @@ pub async fn attempt(
     code: &str,
     attempt_id: AttemptId,
 ) -> Result<AttemptView, AppError> {
-    let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let Participant { contest, questions, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
-    let attempt = attempts.iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
-    let shown = view(&mut tx, &contest, &questions, attempt, now).await?;
-    tx.commit().await?;
-    Ok(shown)
+    Ok(attempt_with_view(ctx, contest_id, code, attempt_id).await?.2)
 }
 
-/// Saves one answer, given as positions in the options as shown. The answer is committed before this returns,
-/// so an acknowledged answer is never lost. `seq` orders the page's answers: a replayed or late request is
-/// `Stale` and changes nothing.
+/// One of a participant's attempts (closed first if its time ran out), with its contest and its view.
+async fn attempt_with_view(
+    ctx: &Ctx,
+    contest_id: ContestId,
+    code: &str,
+    attempt_id: AttemptId,
+) -> Result<(Arc<LoadedContest>, Attempt, AttemptView), AppError> {
+    let now = ctx.now();
+    let Participant { contest, attempts, .. } = participant(ctx, contest_id, code, now).await?;
+    let attempt = attempts.into_iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
+    let view = view(ctx, &contest, &attempt, now).await?;
+    Ok((contest, attempt, view))
+}
+
+/// A participant's attempt by its id, read on the read pool.
+async fn own_attempt(ctx: &Ctx, contest_id: ContestId, code: &str, attempt_id: AttemptId) -> Result<Attempt, AppError> {
+    let mut tx = ctx.store.read().await?;
+    let entrant = entrant(&mut tx, contest_id, code).await?;
+    tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Saves one answer, given as positions in the options as shown. The answer is committed before this returns
+/// (grouped with the answers that arrived meanwhile), so an acknowledged answer is never lost. `seq` orders the
+/// page's answers: a replayed or late request is `Stale` and changes nothing. Whether the answer is on time is
+/// decided by the server's clock when the request arrives.
 pub async fn answer(
     ctx: &Ctx,
     contest_id: ContestId,
@@ -439,14 +473,12 @@ pub async fn answer(
     seq: i64,
 ) -> Result<AnswerSaved, AppError> {
     let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
-    let entrant = entrant(&mut tx, contest_id, code).await?;
-    let attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    let contest = loaded_contest(ctx, contest_id).await?;
+    let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
     if attempt.submitted_at.is_some() {
         return Err(AppError::Conflict("contest_attempt_submitted"));
     }
-    if !attempt_clock(&contest.settings, &attempt).accepts(now) {
+    if !attempt_clock(&contest.contest.settings, &attempt).accepts(now) {
         return Err(AppError::Conflict("contest_attempt_over"));
     }
     let item = attempt.items.get(position).ok_or_else(|| AppError::invalid("position", "contest_answer_position"))?;
@@ -457,9 +489,9 @@ pub async fn answer(
     }
     bank_indexes.sort_unstable();
     bank_indexes.dedup();
-    let saved = tx.save_answer(attempt_id, position, &bank_indexes, seq, now).await?;
-    tx.commit().await?;
-    Ok(saved)
+    // A submission committed since the read above wins: the grouped write stores nothing then (`Stale`).
+    let job = SaveAnswer { attempt_id, position, chosen: bank_indexes, seq, at: now };
+    ctx.contests_hot_path.answers.run(&ctx.store, job).await
 }
 
 /// Submits an attempt (with the prediction, when the contest asks one). A second submit changes nothing and
@@ -472,28 +504,21 @@ pub async fn submit(
     prediction: Option<u64>,
 ) -> Result<AttemptView, AppError> {
     let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
-    let entrant = entrant(&mut tx, contest_id, code).await?;
-    let questions = tx.contest_questions(contest_id).await?;
-    let mut attempt = tx.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
+    let contest = loaded_contest(ctx, contest_id).await?;
+    let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
     if attempt.submitted_at.is_none() {
-        if !attempt_clock(&contest.settings, &attempt).accepts(now) {
-            let mut overdue = [attempt];
-            close_overdue(&mut tx, &contest, &questions, &mut overdue, now).await?;
-            tx.commit().await?;
+        if !attempt_clock(&contest.contest.settings, &attempt).accepts(now) {
+            close_as_it_stands(ctx, &contest, &attempt).await?;
             return Err(AppError::Conflict("contest_attempt_over"));
         }
-        let right = score(&mut tx, &questions, &attempt).await?;
-        let prediction = prediction.filter(|_| contest.settings.prediction_question.is_some());
-        tx.submit_attempt(attempt.id, right, prediction, now).await?;
-        attempt.submitted_at = Some(now);
-        attempt.score = Some(right);
-        attempt.prediction = prediction;
+        let prediction = prediction.filter(|_| contest.contest.settings.prediction_question.is_some());
+        let job =
+            Submit { contest: Arc::clone(&contest), attempt_id, items: attempt.items.clone(), prediction, at: now };
+        ctx.contests_hot_path.submits.run(&ctx.store, job).await?;
     }
-    let shown = view(&mut tx, &contest, &questions, &attempt, now).await?;
-    tx.commit().await?;
-    Ok(shown)
+    // The attempt as stored now: this submission, or the one that came first.
+    let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
+    view(ctx, &contest, &attempt, now).await
 }
 
 // contests: taking part
@@ -558,9 +583,7 @@ pub struct Participation {
 /// A participant's standing, by their entry code. An unknown code is not found (the resume form says so).
 pub async fn participation(ctx: &Ctx, contest_id: ContestId, code: &str) -> Result<Participation, AppError> {
     let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let Participant { contest, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
-    tx.commit().await?;
+    let Participant { contest, attempts, .. } = participant(ctx, contest_id, code, now).await?;
     let used = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     Ok(Participation {
         running: attempts.iter().find(|a| a.submitted_at.is_none()).map(|a| a.id),
@@ -568,7 +591,7 @@ pub async fn participation(ctx: &Ctx, contest_id: ContestId, code: &str) -> Resu
             .iter()
             .map(|a| AttemptSummary { attempt_id: a.id, number: a.number, submitted_at: a.submitted_at })
             .collect(),
-        attempts_left: contest.settings.attempts_allowed.saturating_sub(used),
+        attempts_left: contest.contest.settings.attempts_allowed.saturating_sub(used),
     })
 }
 
@@ -601,12 +624,8 @@ pub async fn review(
     code: &str,
     attempt_id: AttemptId,
 ) -> Result<AttemptReview, AppError> {
-    let now = ctx.now();
-    let mut tx = ctx.store.write().await?;
-    let Participant { contest, questions, attempts, .. } = participant(&mut tx, contest_id, code, now).await?;
-    let attempt = attempts.iter().find(|a| a.id == attempt_id).ok_or(AppError::NotFound)?;
-    let view = view(&mut tx, &contest, &questions, attempt, now).await?;
-    tx.commit().await?;
+    let (contest, attempt, view) = attempt_with_view(ctx, contest_id, code, attempt_id).await?;
+    let questions = &contest.questions;
     let key = if view.submitted_at.is_some() && view.score.is_some() {
         attempt
             .items

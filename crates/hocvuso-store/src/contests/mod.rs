@@ -216,17 +216,17 @@ impl Tx {
         rows.iter().map(question_from_row).collect()
     }
 
-    /// Registers a participant with the hash of their entry code. `Conflict` when the phone (or the CCCD) is
-    /// already registered in this contest.
+    /// Registers a participant with the hash of their entry code. `None` when the phone (or the CCCD, or the code)
+    /// is already registered in this contest: reported, not raised, so the statement can share a grouped transaction.
     pub async fn insert_entrant(
         &mut self,
         entrant: &NewEntrant,
         code_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<EntrantId, StoreError> {
+    ) -> Result<Option<EntrantId>, StoreError> {
         let row = sqlx::query(
             "INSERT INTO contest_entrant (contest_id, full_name, birth_year, phone, cccd, unit, registered_at, \
-             code_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING entrant_id",
+             code_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING entrant_id",
         )
         .bind(entrant.contest_id.0)
         .bind(entrant.full_name.as_str())
@@ -236,9 +236,9 @@ impl Tx {
         .bind(&entrant.unit)
         .bind(to_ms(now))
         .bind(code_hash)
-        .fetch_one(self.conn())
+        .fetch_optional(self.conn())
         .await?;
-        Ok(EntrantId(row.try_get("entrant_id")?))
+        row.map(|row| Ok(EntrantId(row.try_get("entrant_id")?))).transpose()
     }
 
     /// A registration of a contest by the hash of its entry code.
@@ -267,7 +267,8 @@ impl Tx {
         .transpose()
     }
 
-    /// Starts an attempt. `Conflict` when this attempt number already exists (two tabs starting at once).
+    /// Starts an attempt. `None` when this attempt number already exists (two tabs starting at once): reported, not
+    /// raised, so the statement can share a grouped transaction.
     pub async fn insert_attempt(
         &mut self,
         entrant_id: EntrantId,
@@ -275,19 +276,19 @@ impl Tx {
         items: &[AttemptItem],
         started_at: OffsetDateTime,
         ends_at: OffsetDateTime,
-    ) -> Result<AttemptId, StoreError> {
+    ) -> Result<Option<AttemptId>, StoreError> {
         let row = sqlx::query(
             "INSERT INTO contest_attempt (entrant_id, number, items, started_at, ends_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING attempt_id",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING attempt_id",
         )
         .bind(entrant_id.0)
         .bind(i32::try_from(number).map_err(|_| StoreError::Corrupt("contest_attempt.number"))?)
         .bind(to_json(&items, "contest_attempt.items")?)
         .bind(to_ms(started_at))
         .bind(to_ms(ends_at))
-        .fetch_one(self.conn())
+        .fetch_optional(self.conn())
         .await?;
-        Ok(AttemptId(row.try_get("attempt_id")?))
+        row.map(|row| Ok(AttemptId(row.try_get("attempt_id")?))).transpose()
     }
 
     /// An attempt of a participant.
