@@ -103,13 +103,18 @@ async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug
     if (!ownStatus) consoleErrors.push(`${msg.text()} (${msg.location().url})`);
   };
   const onPageError = (err) => consoleErrors.push(`uncaught: ${err.message}`);
+  // Only this visit's requests: a slow one of the previous page (an audio preload) is aborted when we navigate away.
+  const ours = new Set();
+  const onRequest = (req) => ours.add(req);
   const onFailed = (req) => {
+    if (!ours.has(req)) return;
     // Chromium cancels a favicon fetch at will (seen as net::ERR_ABORTED on a fresh context); the page does not need it.
     const favicon = req.url().startsWith(`${ORIGIN}/static/icon.`) && req.failure()?.errorText === 'net::ERR_ABORTED';
     if (req.url().startsWith(ORIGIN) && !favicon) failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`);
   };
   page.on('console', onConsole);
   page.on('pageerror', onPageError);
+  page.on('request', onRequest);
   page.on('requestfailed', onFailed);
   try {
     let response;
@@ -150,6 +155,7 @@ async function checkPage(page, role, pathname, { expectStatus = 200, shot = slug
   } finally {
     page.off('console', onConsole);
     page.off('pageerror', onPageError);
+    page.off('request', onRequest);
     page.off('requestfailed', onFailed);
   }
 }
