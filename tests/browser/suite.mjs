@@ -788,6 +788,105 @@ async function contestResults(browser) {
   }
 }
 
+// --- contests: editing a question, pictures, links, revocation, offline submit -----------------------------
+// The commune staff edits the first question of the bank and gives it a picture (a drawing written here): the bank
+// shows it; the closed demo contest's management page links to its results, its public page says it ended and links
+// to them; staff issue certificates and revoke one, whose public page then says so. A resident presses "Nộp bài"
+// offline with an answer still on the phone: the page says so, and submits by itself once back online.
+async function contestPolish(browser) {
+  const role = 'commune-staff-contest-polish';
+  const closed = '/contests/2';
+  const context = await browser.newContext(CONTEXT);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hocvuso-'));
+  const svg = path.join(dir, 'bien-bao.svg');
+  fs.writeFileSync(svg, '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#c01c28"/><rect x="8" y="17" width="24" height="6" fill="#fff"/></svg>');
+  try {
+    const page = await context.newPage();
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await page.goto(`${BASE}/question-bank`, { waitUntil: 'load' });
+    const editPath = await page.$eval('main a[href$="/edit"]', (a) => a.getAttribute('href'));
+    await checkPage(page, role, editPath, { shot: 'question-edit' });
+    await page.setInputFiles('#picture', svg);
+    await page.fill('#picture_alt', 'Biển cấm đi ngược chiều');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/question-bank', { timeout: 15000 }),
+      page.click(`form[action="${editPath}"] button[type="submit"]`),
+    ]);
+    const img = await page.$('img.bank-picture[alt="Biển cấm đi ngược chiều"]');
+    check(`${role}: the bank shows the question's picture`, img !== null);
+    const src = img ? await img.getAttribute('src') : '';
+    const picture = await context.request.get(BASE + src);
+    check(`${role}: the picture is served for long`, picture.status() === 200 &&
+      (picture.headers()['cache-control'] || '').includes('immutable'), [src, `HTTP ${picture.status()}`]);
+    await checkAxe(page, `${role} /question-bank (with a picture)`);
+
+    await checkPage(page, role, `${closed}/manage`, { shot: 'contest-manage-closed' });
+    check(`${role}: management links to results, leaderboard, export and certificates`,
+      await page.$$eval('a', (as, c) => ['results', 'leaderboard', 'results.xlsx', 'results#certificates']
+        .every((l) => as.some((a) => a.getAttribute('href') === `${c}/${l}`)), closed));
+    await page.goto(`${BASE}${closed}/results`, { waitUntil: 'load' });
+    await page.fill('#first', '1');
+    await Promise.all([page.waitForURL(/issued=/), page.click(`form[action="${closed}/certificates"] button[type="submit"]`)]);
+    const revoke = page.locator('form.revoke-form').first();
+    const code = await page.locator('a[href^="/certificates/"]').first().textContent();
+    await revoke.locator('input[name="reason"]').fill('Nhập sai tên người đoạt giải');
+    await Promise.all([page.waitForLoadState('load'), revoke.locator('button').click()]);
+    await checkPage(page, role, `${closed}/results`, { shot: 'contest-results-revoked' });
+    await checkPage(page, 'anonymous', `/certificates/${code.trim()}`, { shot: 'certificate-revoked' });
+    const said = await page.textContent('main');
+    check('certificate: a revoked one says so, with its reason', said.includes('Giấy chứng nhận này đã bị thu hồi') &&
+      said.includes('Nhập sai tên người đoạt giải'), [said.slice(0, 300)]);
+  } finally {
+    await context.close();
+  }
+
+  const resident = await browser.newContext(CONTEXT);
+  try {
+    const page = await resident.newPage();
+    await checkPage(page, 'anonymous', closed, { shot: 'contest-ended' });
+    check('contest: a closed contest says it ended and links to its results', (await page.$('#contest-ended')) !== null &&
+      (await page.$(`#contest-ended a[href="${closed}/results"]`)) !== null && (await page.$(`a[href="${closed}/register"]`)) === null);
+    check('contest: the resume form stays after the close', (await page.$(`form[action="${closed}/resume"]`)) !== null);
+
+    await page.goto(`${BASE}/contests`, { waitUntil: 'load' });
+    const open = await page.$eval('main a[href^="/contests/"]', (a) => a.getAttribute('href'));
+    await page.goto(`${BASE}${open}/register`, { waitUntil: 'load' });
+    await page.fill('#full_name', 'Vi Văn Thắng');
+    await page.fill('#birth_year', '1970');
+    await page.fill('#phone', `0978${String(Date.now()).slice(-6)}`);
+    await page.selectOption('#unit', { index: 1 });
+    await Promise.all([page.waitForSelector('#entry-code'), page.click('form[action$="/register"] button[type="submit"]')]);
+    const code = (await page.textContent('#entry-code')).trim();
+    await Promise.all([page.waitForURL(/\/attempts\/\d+/), page.click('form[action$="/start"] button')]);
+    const attemptId = new URL(page.url()).pathname.split('/').pop();
+    await page.locator('form#q0 label.contest-option').nth(0).click();
+    await page.waitForSelector('#saved-0.saved', { timeout: 10000 });
+    await resident.setOffline(true);
+    await page.locator('form#q0 button[value="next"]').click();
+    await page.locator('form#q1 label.contest-option').nth(1).click();
+    await page.waitForSelector('#saved-1.queued', { timeout: 5000 });
+    await page.click('#contest-submit button[type="submit"]');
+    const status = await page.textContent('#contest-status');
+    check('contest: "Nộp bài" offline says the answers are sent and submitted when the connection returns',
+      status.includes('tự gửi khi có mạng lại') && status.includes('tự nộp'), [status]);
+    check('contest: offline, the attempt page stays', new URL(page.url()).pathname.endsWith(`/attempts/${attemptId}`));
+    await Promise.all([page.waitForSelector('#contest-later', { timeout: 20000 }), resident.setOffline(false)]);
+    const stored = await page.evaluate(async ([path, entry]) => {
+      const res = await fetch(path, { headers: { 'X-Entry-Code': entry } });
+      return { status: res.status, json: await res.json() };
+    }, [`/api/v1/contests/${open.split('/')[2]}/attempts/${attemptId}`, code]);
+    const chosen = (stored.json.questions || []).slice(0, 2).map((q) => JSON.stringify(q.chosen)).join(' ');
+    check('contest: back online, the queued answer was stored before the attempt was submitted',
+      stored.status === 200 && stored.json.submitted_at && chosen === '[0] [1]', [`HTTP ${stored.status}`, chosen]);
+  } finally {
+    await resident.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // --- Main ------------------------------------------------------------------------------------------
 fs.rmSync(SHOTS, { recursive: true, force: true }); // only this run's screenshots
 const browser = await chromium.launch(LAUNCH);
@@ -854,6 +953,12 @@ try {
     await contestResults(browser);
   } catch (err) {
     check('contest results: runs to the end', false, [err.stack || String(err)]);
+  }
+  // contests: editing a question, pictures, links, revocation, offline submit
+  try {
+    await contestPolish(browser);
+  } catch (err) {
+    check('contest polish: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

@@ -110,6 +110,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0014_guide_edits.sqlite.sql"),
         postgres: include_str!("../migrations/0014_guide_edits.postgres.sql"),
     },
+    // contests: pictures per question, certificate revocation
+    Migration {
+        version: 16,
+        name: "contest_polish",
+        portable: include_str!("../migrations/0016_contest_polish.sql"),
+        sqlite: include_str!("../migrations/0016_contest_polish.sqlite.sql"),
+        postgres: include_str!("../migrations/0016_contest_polish.postgres.sql"),
+    },
 ];
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");

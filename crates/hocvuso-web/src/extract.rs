@@ -114,19 +114,20 @@ struct CsrfField {
     csrf: String,
 }
 
-/// A form posted by a signed-in user, whose `_csrf` field matched the session's token.
-pub struct CsrfForm<T>(pub Session, pub T);
+/// A form posted by a signed-in user, whose `_csrf` field matched the session's token. `LIMIT` is the most bytes
+/// its body may have (a longer one is refused with `body_too_large`); most forms keep [`FORM_LIMIT`].
+pub struct CsrfForm<T, const LIMIT: usize = FORM_LIMIT>(pub Session, pub T);
 
 /// Most bytes a form may have.
 pub(crate) const FORM_LIMIT: usize = 64 * 1024;
 
-impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+impl<T: DeserializeOwned + Send, const LIMIT: usize> FromRequest<AppState> for CsrfForm<T, LIMIT> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let SignedIn(session) = SignedIn::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        let bytes = axum::body::to_bytes(body, LIMIT)
             .await
             .map_err(|_| WebError(AppError::invalid("form", "body_too_large")).into_response())?;
         let field: CsrfField = serde_html_form::from_bytes(&bytes)

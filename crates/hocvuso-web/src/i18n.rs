@@ -666,6 +666,34 @@ pub struct Texts {
     pub certificate_organiser: &'static str,
     pub certificate_issued_on: &'static str,
     pub certificate_code: &'static str,
+    // contests: editing a question, pictures, links, revocation
+    pub qedit_title: &'static str,
+    pub qedit_intro: &'static str,
+    pub qedit_text: &'static str,
+    pub qedit_topic: &'static str,
+    pub qedit_difficulty: &'static str,
+    pub qedit_options: &'static str,
+    pub qedit_option: &'static str,
+    pub qedit_option_right: &'static str,
+    pub qedit_explanation: &'static str,
+    pub qedit_picture: &'static str,
+    pub qedit_picture_current: &'static str,
+    pub qedit_picture_remove: &'static str,
+    pub qedit_picture_file: &'static str,
+    pub qedit_picture_alt: &'static str,
+    pub qedit_save: &'static str,
+    pub qedit_edit: &'static str,
+    pub picture_alt_default: &'static str,
+    pub manage_links: &'static str,
+    pub manage_back: &'static str,
+    pub certificate_revoked: &'static str,
+    pub certificate_revoked_short: &'static str,
+    pub certificate_revoked_line: &'static str,
+    pub certificate_revoke: &'static str,
+    pub certificate_revoke_reason: &'static str,
+    pub take_ended: &'static str,
+    pub take_see_results: &'static str,
+    pub contest_rules_hint: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -1097,7 +1125,7 @@ pub static VI: Texts = Texts {
     take_submit: "Nộp bài",
     take_submit_hint: "Sau khi nộp bài, bạn không sửa được câu trả lời nữa.",
     take_time_up: "Đã hết giờ. Đang nộp bài…",
-    take_offline_submit: "Chưa có mạng nên chưa nộp được. Hãy bấm “Nộp bài” khi có mạng lại; các câu trả lời đã lưu vẫn được tính.",
+    take_offline_submit: "Chưa có mạng nên bài chưa nộp. Các câu trả lời đang giữ trên máy sẽ tự gửi khi có mạng lại, rồi bài tự nộp. Xin đừng đóng trang này. Nếu hết giờ trước khi có mạng, bài được tính với các câu đã gửi được.",
     take_submitted_title: "Đã nộp bài",
     take_submitted_at: "Nộp lúc {at}.",
     take_results_later: "Kết quả sẽ được công bố sau khi cuộc thi kết thúc ({at}).",
@@ -1292,6 +1320,34 @@ pub static VI: Texts = Texts {
     certificate_organiser: "Đơn vị tổ chức",
     certificate_issued_on: "Ngày cấp",
     certificate_code: "Mã xác thực",
+    // contests: editing a question, pictures, links, revocation
+    qedit_title: "Sửa câu hỏi",
+    qedit_intro: "Khi lưu, câu hỏi đã sửa thành một câu hỏi mới trong ngân hàng và câu cũ được bỏ ra. Các cuộc thi đã tạo vẫn giữ nguyên câu hỏi, hình và đáp án cũ.",
+    qedit_text: "Câu hỏi",
+    qedit_topic: "Chủ đề (để trống nếu không có)",
+    qedit_difficulty: "Mức độ",
+    qedit_options: "Các phương án: 2 đến 6, đánh dấu ít nhất một đáp án đúng; để trống các ô cuối nếu không dùng",
+    qedit_option: "Phương án {letter}",
+    qedit_option_right: "{letter} là đáp án đúng",
+    qedit_explanation: "Giải thích (hiện sau khi làm bài)",
+    qedit_picture: "Hình minh hoạ",
+    qedit_picture_current: "Hình hiện tại",
+    qedit_picture_remove: "Bỏ hình này",
+    qedit_picture_file: "Chọn hình (PNG, JPEG, WebP hoặc SVG, tối đa 10 MB). Ảnh được thu nhỏ và xoá thông tin vị trí.",
+    qedit_picture_alt: "Mô tả ngắn của hình, cho người không xem được hình",
+    qedit_save: "Lưu thành câu hỏi mới",
+    qedit_edit: "Sửa câu hỏi hoặc thêm hình",
+    picture_alt_default: "Hình minh hoạ câu hỏi",
+    manage_links: "Kết quả và giấy chứng nhận",
+    manage_back: "Trang quản lý cuộc thi",
+    certificate_revoked: "Giấy chứng nhận này đã bị thu hồi",
+    certificate_revoked_short: "Đã thu hồi",
+    certificate_revoked_line: "Thu hồi ngày {date}. Lý do: {reason}",
+    certificate_revoke: "Thu hồi",
+    certificate_revoke_reason: "Lý do thu hồi",
+    take_ended: "Cuộc thi đã kết thúc, không nhận đăng ký và bài làm nữa.",
+    take_see_results: "Xem kết quả",
+    contest_rules_hint: "Tối đa 20.000 ký tự. Để một dòng trống giữa hai đoạn.",
 };
 
 /// English, the second locale.
@@ -1723,7 +1779,7 @@ pub static EN: Texts = Texts {
     take_submit: "Submit",
     take_submit_hint: "Once submitted, the answers cannot be changed.",
     take_time_up: "Time is up. Submitting…",
-    take_offline_submit: "No connection, so the attempt was not submitted. Press “Submit” when the connection returns; the answers saved so far count.",
+    take_offline_submit: "No connection, so the attempt is not submitted yet. The answers kept on this phone will be sent when the connection returns, then the attempt is submitted. Please keep this page open. If time runs out first, the answers sent so far count.",
     take_submitted_title: "Submitted",
     take_submitted_at: "Submitted at {at}.",
     take_results_later: "Results will be published after the contest closes ({at}).",
@@ -1918,6 +1974,34 @@ pub static EN: Texts = Texts {
     certificate_organiser: "Organiser",
     certificate_issued_on: "Issued on",
     certificate_code: "Verification code",
+    // contests: editing a question, pictures, links, revocation
+    qedit_title: "Edit a question",
+    qedit_intro: "When saved, the edited question becomes a new question of the bank and the old one is taken out. Contests already created keep the old question, picture and answer.",
+    qedit_text: "Question",
+    qedit_topic: "Topic (blank for none)",
+    qedit_difficulty: "Difficulty",
+    qedit_options: "Options: 2 to 6, mark at least one right answer; leave the last boxes blank if unused",
+    qedit_option: "Option {letter}",
+    qedit_option_right: "{letter} is right",
+    qedit_explanation: "Explanation (shown after the attempt)",
+    qedit_picture: "Picture",
+    qedit_picture_current: "Current picture",
+    qedit_picture_remove: "Remove this picture",
+    qedit_picture_file: "Choose a picture (PNG, JPEG, WebP or SVG, at most 10 MB). Photos are shrunk and their location data removed.",
+    qedit_picture_alt: "A short description of the picture, for people who cannot see it",
+    qedit_save: "Save as a new question",
+    qedit_edit: "Edit or add a picture",
+    picture_alt_default: "Picture of the question",
+    manage_links: "Results and certificates",
+    manage_back: "Contest management page",
+    certificate_revoked: "This certificate has been revoked",
+    certificate_revoked_short: "Revoked",
+    certificate_revoked_line: "Revoked on {date}. Reason: {reason}",
+    certificate_revoke: "Revoke",
+    certificate_revoke_reason: "Reason for revoking",
+    take_ended: "The contest has ended: no more registrations or attempts.",
+    take_see_results: "See the results",
+    contest_rules_hint: "At most 20,000 characters. Leave an empty line between paragraphs.",
 };
 
 impl Texts {
@@ -2249,7 +2333,9 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             ("Tệp câu hỏi quá lớn (tối đa 2 MB).", "The question file is too large (2 MB at most).")
         }
         "contest_title" => ("Tên cuộc thi trống hoặc quá dài.", "The contest title is empty or too long."),
-        "contest_rules" => ("Thể lệ quá dài.", "The rules are too long."),
+        "contest_rules" => {
+            ("Thể lệ quá dài (tối đa 20.000 ký tự).", "The rules are too long (at most 20,000 characters).")
+        }
         "contest_closes_before_opens" => {
             ("Thời gian kết thúc phải sau thời gian bắt đầu.", "The closing time must come after the opening time.")
         }
@@ -2512,6 +2598,16 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             "Cuộc thi chưa kết thúc. Hãy cấp giấy chứng nhận sau khi cuộc thi kết thúc.",
             "The contest has not closed yet. Issue certificates after it closes.",
         ),
+        // contests: certificate revocation
+        "certificate_reason_required" => {
+            ("Hãy ghi lý do thu hồi giấy chứng nhận.", "Write the reason for revoking the certificate.")
+        }
+        "certificate_reason_too_long" => {
+            ("Lý do thu hồi quá dài (tối đa 500 ký tự).", "The reason is too long (at most 500 characters).")
+        }
+        "certificate_already_revoked" => {
+            ("Giấy chứng nhận này đã được thu hồi trước đó.", "This certificate was already revoked.")
+        }
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -2704,6 +2800,10 @@ mod tests {
         // contests: results
         "contest_prizes_invalid",
         "contest_not_closed",
+        // contests: certificate revocation
+        "certificate_reason_required",
+        "certificate_reason_too_long",
+        "certificate_already_revoked",
     ];
 
     #[test]

@@ -70,9 +70,16 @@
 
   // --- Sending ----------------------------------------------------------------------------------------------
   var retry = null;
+  // Whether the person pressed "Nộp bài" (or time ran out) while answers were still waiting: the attempt is submitted
+  // once every waiting answer was acknowledged, and only once.
+  var submitWanted = false, submitting = false;
   // A busy server (429, 5xx) or a network that failed without going offline: try again a little later, once.
   function retryLater(ms) {
-    if (!retry) retry = setTimeout(function () { retry = null; if (navigator.onLine) flush(); }, ms);
+    if (!retry) retry = setTimeout(function () {
+      retry = null;
+      if (!navigator.onLine) return;
+      if (submitWanted) finish(); else flush();
+    }, ms);
   }
   function send(pos) {
     var entry = state.queue[pos];
@@ -134,8 +141,13 @@
   }
   function finish() {
     // Answers first, then the submission (the server closes an attempt left open at its end anyway).
+    submitWanted = true;
+    if (submitting) return;
+    if (!navigator.onLine) { say(d.offlineSubmit); return; }
+    if (pending().length > 0) say(d.sending);
     flush().then(function (done) {
-      if (done && navigator.onLine) submitForm.submit(); else say(d.offlineSubmit);
+      if (done && navigator.onLine && !submitting) { submitting = true; submitForm.submit(); }
+      else if (!submitting) say(d.offlineSubmit);
     });
   }
 
@@ -152,7 +164,8 @@
       if (go === "prev") show(pos - 1);
       else if (go === "next") show(pos + 1);
       flush();
-    } else if (form === submitForm && pending().length > 0) {
+    } else if (form === submitForm && (submitting || pending().length > 0 || !navigator.onLine)) {
+      // Offline, or answers still waiting: say so plainly, send them, and submit once they were all acknowledged.
       event.preventDefault();
       finish();
     }
@@ -172,7 +185,10 @@
   keep();
   countAnswered();
   if (pending().length > 0) { say(d.queued); if (navigator.onLine) flush(); }
-  window.addEventListener("online", function () { flush(); resync(); });
+  window.addEventListener("online", function () {
+    if (submitWanted) finish(); else flush();
+    resync();
+  });
   window.addEventListener("offline", function () { if (pending().length > 0) say(d.queued); });
   document.addEventListener("visibilitychange", function () { if (!document.hidden) resync(); });
   tick();

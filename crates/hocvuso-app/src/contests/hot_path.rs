@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, AttemptItem};
-use hocvuso_domain::contests::questions::Question;
+use hocvuso_domain::contests::questions::{Question, QuestionPicture};
 use hocvuso_domain::contests::setup::{Contest, NewEntrant};
 use hocvuso_domain::ids::{AttemptId, ContestId, EntrantId, QuestionId};
 use hocvuso_store::{StoreError, Tx};
@@ -18,10 +18,12 @@ use time::OffsetDateTime;
 use crate::group_commit::{GroupCommit, Job};
 use crate::{AppError, Ctx};
 
-/// A contest with the questions it draws from, in their positions.
+/// A contest with the questions it draws from, in their positions, and their pictures (a question's picture never
+/// changes either: an edit makes a new question).
 pub(crate) struct LoadedContest {
     pub(crate) contest: Contest,
     pub(crate) questions: Vec<(QuestionId, Question)>,
+    pub(crate) pictures: Vec<(QuestionId, QuestionPicture)>,
 }
 
 /// More contests than any deployment runs at once: past it, the cache starts again empty.
@@ -46,8 +48,9 @@ pub(crate) async fn loaded_contest(ctx: &Ctx, contest_id: ContestId) -> Result<A
     let mut tx = ctx.store.read().await?;
     let contest = tx.contest_by_id(contest_id).await?.ok_or(AppError::NotFound)?;
     let questions = tx.contest_questions(contest_id).await?;
+    let pictures = tx.contest_pictures(contest_id).await?;
     drop(tx);
-    let loaded = Arc::new(LoadedContest { contest, questions });
+    let loaded = Arc::new(LoadedContest { contest, questions, pictures });
     let mut cache = hot.contests.write().unwrap_or_else(PoisonError::into_inner);
     if cache.len() >= MAX_CACHED {
         cache.clear();

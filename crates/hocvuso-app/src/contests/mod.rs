@@ -16,7 +16,7 @@ use std::sync::Arc;
 use hocvuso_domain::accounts::Actor;
 use hocvuso_domain::cccd::Cccd;
 use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, Attempt, AttemptItem, Entrant};
-use hocvuso_domain::contests::questions::{Question, ReadBank, read_question_text};
+use hocvuso_domain::contests::questions::{Question, QuestionPicture, ReadBank, read_question_text};
 use hocvuso_domain::contests::setup::{CccdRule, Contest, ContestSettings, NewEntrant, ResultsShown};
 use hocvuso_domain::contests::{AttemptClock, shuffle_options};
 use hocvuso_domain::ids::{AttemptId, CommuneId, ContestId, QuestionId};
@@ -33,6 +33,8 @@ use crate::{AppError, Ctx, Rejection};
 
 // contests: question bank and set-up
 pub mod bank;
+// contests: editing a question, a picture per question
+pub mod edit;
 
 /// How late an answer sent before the end may arrive: the network's slack on a 3G phone.
 pub const GRACE: Duration = Duration::seconds(10);
@@ -307,6 +309,8 @@ pub struct ShownQuestion {
     pub chosen: Vec<usize>,
     /// Whether several options may be right (the page then shows check boxes).
     pub several: bool,
+    /// The question's picture, if it has one.
+    pub picture: Option<QuestionPicture>,
 }
 
 /// An attempt as its page shows it.
@@ -350,17 +354,24 @@ fn view_of(
     answers: &[Answer],
     now: OffsetDateTime,
 ) -> Result<AttemptView, AppError> {
-    let LoadedContest { contest, questions } = loaded;
+    let LoadedContest { contest, questions, pictures } = loaded;
     let mut shown = Vec::with_capacity(attempt.items.len());
     for (position, item) in attempt.items.iter().enumerate() {
-        let (_, question) = questions.get(item.item).ok_or(AppError::NotFound)?;
+        let (question_id, question) = questions.get(item.item).ok_or(AppError::NotFound)?;
+        let picture = pictures.iter().find(|(id, _)| id == question_id).map(|(_, p)| p.clone());
         let options = item.options.iter().filter_map(|&i| question.options.get(i).cloned()).collect();
         let chosen = answers
             .iter()
             .find(|a| a.position == position)
             .map(|a| a.chosen.iter().filter_map(|c| item.options.iter().position(|o| o == c)).collect())
             .unwrap_or_default();
-        shown.push(ShownQuestion { text: question.text.clone(), options, chosen, several: question.correct.len() > 1 });
+        shown.push(ShownQuestion {
+            text: question.text.clone(),
+            options,
+            chosen,
+            several: question.correct.len() > 1,
+            picture,
+        });
     }
     let clock = attempt_clock(&contest.settings, attempt);
     let results_now = match contest.settings.results {

@@ -453,9 +453,8 @@ pub async fn certificates_pdf(
     let mut certificates = tx.list_certificates(contest.id).await?;
     let commune = tx.commune_unit_by_id(contest.commune_id).await?.map(|c| c.name).unwrap_or_default();
     drop(tx);
-    if let Some(id) = only {
-        certificates.retain(|c| c.id == id);
-    }
+    // A revoked certificate is not printed again.
+    certificates.retain(|c| c.revoked.is_none() && only.is_none_or(|id| c.id == id));
     if certificates.is_empty() {
         return Err(AppError::NotFound);
     }
@@ -521,4 +520,51 @@ pub async fn verify_certificate(ctx: &Ctx, code: &str) -> Result<Option<Verified
         contest_title: contest.settings.title,
         organiser: contest.settings.organiser,
     }))
+}
+
+// contests: certificate revocation
+
+/// Revokes a certificate of a contest, with a reason (required): its public page then says it was revoked, when and
+/// why, and it is not printed again. Staff only; audited like issuing. A certificate already revoked keeps its first
+/// revocation (`Conflict`).
+pub async fn revoke_certificate(
+    ctx: &Ctx,
+    actor: &Actor,
+    contest_id: ContestId,
+    certificate_id: CertificateId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let contest = load_contest(ctx, contest_id).await?;
+    super::manage(actor, contest.commune_id)?;
+    let reason = hocvuso_domain::text::clean_multiline(reason);
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "certificate_reason_required"));
+    }
+    if reason.chars().count() > hocvuso_domain::contests::results::MAX_REVOCATION_REASON_CHARS {
+        return Err(AppError::invalid("reason", "certificate_reason_too_long"));
+    }
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let certificates = tx.list_certificates(contest.id).await?;
+    let certificate = certificates.iter().find(|c| c.id == certificate_id).ok_or(AppError::NotFound)?;
+    if certificate.revoked.is_some()
+        || !tx.revoke_certificate(contest.id, certificate_id, &reason, Some(actor.user_id), now).await?
+    {
+        return Err(AppError::Conflict("certificate_already_revoked"));
+    }
+    tx.append_audit(
+        &NewAuditEvent::new(
+            Some(actor.user_id),
+            Some(contest.commune_id),
+            AuditAction::Update,
+            AuditSubject::Contest,
+            Some(contest.id.0),
+        )
+        .with_detail(format!("certificate {certificate_id} revoked")),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(contest = %contest.id, certificate = %certificate_id, "certificate revoked");
+    Ok(())
 }

@@ -719,3 +719,61 @@ mod tests {
         assert_eq!(question.options[0], "Mọt");
     }
 }
+
+// contests: a picture per question
+
+/// Longest description of a question's picture (its `alt` text), in characters.
+pub const MAX_PICTURE_ALT_CHARS: usize = 200;
+
+/// A question's picture: the SHA-256 of its stored bytes (cleaned SVG or re-encoded photo), their type, and the
+/// short description staff typed (empty: the page says "Hình minh hoạ câu hỏi").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuestionPicture {
+    /// SHA-256 of the stored bytes, 64 lowercase hex digits: the picture's name.
+    pub sha256: String,
+    /// `image/svg+xml`, `image/png` or `image/jpeg`.
+    pub content_type: String,
+    /// What the picture shows, for people who cannot see it; may be empty.
+    pub alt: String,
+}
+
+impl QuestionPicture {
+    /// The file extension of a stored picture's type.
+    pub fn extension(content_type: &str) -> Option<&'static str> {
+        match content_type {
+            "image/svg+xml" => Some("svg"),
+            "image/png" => Some("png"),
+            "image/jpeg" => Some("jpg"),
+            _ => None,
+        }
+    }
+
+    /// The name it is served under: its hash and extension. The bytes behind a name never change, so the name can
+    /// be cached for as long as a browser likes.
+    pub fn file_name(&self) -> String {
+        format!("{}.{}", self.sha256, Self::extension(&self.content_type).unwrap_or("bin"))
+    }
+
+    /// Reads a served name back into (hash, extension); `None` when it is not one.
+    pub fn parse_file_name(name: &str) -> Option<(&str, &str)> {
+        let (sha, ext) = name.split_once('.')?;
+        let is_hash = sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        (is_hash && matches!(ext, "svg" | "png" | "jpg")).then_some((sha, ext))
+    }
+}
+
+#[cfg(test)]
+mod picture_tests {
+    use super::QuestionPicture;
+
+    #[test]
+    fn a_picture_is_served_under_its_hash() {
+        let picture =
+            QuestionPicture { sha256: "ab".repeat(32), content_type: "image/jpeg".into(), alt: String::new() };
+        let name = picture.file_name();
+        assert_eq!(QuestionPicture::parse_file_name(&name), Some((picture.sha256.as_str(), "jpg")));
+        assert_eq!(QuestionPicture::parse_file_name("../etc/passwd"), None);
+        assert_eq!(QuestionPicture::parse_file_name(&format!("{}.exe", "ab".repeat(32))), None);
+        assert_eq!(QuestionPicture::parse_file_name(&format!("{}.png", "AB".repeat(32))), None);
+    }
+}

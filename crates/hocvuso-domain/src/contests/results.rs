@@ -255,6 +255,22 @@ pub struct Certificate {
     pub unit: String,
     /// When it was issued.
     pub issued_at: OffsetDateTime,
+    /// When and why it was revoked, if it was.
+    pub revoked: Option<Revocation>,
+}
+
+// contests: certificate revocation
+
+/// Longest reason for revoking a certificate, in characters.
+pub const MAX_REVOCATION_REASON_CHARS: usize = 500;
+
+/// A certificate's revocation: the paper no longer proves anything, and its page says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    /// When.
+    pub at: OffsetDateTime,
+    /// Why, as staff wrote it.
+    pub reason: String,
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! SQLite ≥ 3.25 and PostgreSQL alike), so the results of 50,000 entrants are one scan of the contest's attempts.
 
 use hocvuso_domain::contests::attempts::Attempt;
-use hocvuso_domain::contests::results::{Award, Certificate, CountedAttempt, NewCertificate};
+use hocvuso_domain::contests::results::{Award, Certificate, CountedAttempt, NewCertificate, Revocation};
 use hocvuso_domain::contests::setup::AttemptCounting;
 use hocvuso_domain::ids::{AttemptId, CertificateId, ContestId, EntrantId, UserId};
 use hocvuso_domain::person_name::PersonName;
@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use super::{ATTEMPT_COLUMNS, attempt_from_row};
-use crate::{StoreError, Tx, from_ms, to_ms};
+use crate::{StoreError, Tx, from_ms, opt_from_ms, to_ms};
 
 fn u32_of(value: i32, what: &'static str) -> Result<u32, StoreError> {
     u32::try_from(value).map_err(|_| StoreError::Corrupt(what))
@@ -61,11 +61,17 @@ fn certificate_from_row(row: &AnyRow) -> Result<Certificate, StoreError> {
         full_name: name_of(row)?,
         unit: row.try_get("unit")?,
         issued_at: from_ms(row.try_get("issued_at")?)?,
+        revoked: match opt_from_ms(row.try_get("revoked_at")?)? {
+            Some(at) => {
+                Some(Revocation { at, reason: row.try_get::<Option<String>, _>("revoked_reason")?.unwrap_or_default() })
+            }
+            None => None,
+        },
     })
 }
 
 const CERTIFICATE_SELECT: &str = "SELECT c.certificate_id, c.contest_id, c.entrant_id, c.code, c.place, c.award, \
-     c.score, c.issued_at, e.full_name, e.unit FROM contest_certificate c \
+     c.score, c.issued_at, c.revoked_at, c.revoked_reason, e.full_name, e.unit FROM contest_certificate c \
      JOIN contest_entrant e ON e.entrant_id = c.entrant_id";
 
 impl Tx {
@@ -164,6 +170,30 @@ impl Tx {
         let sql = format!("{CERTIFICATE_SELECT} WHERE c.contest_id = $1 ORDER BY c.place, c.certificate_id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(contest_id.0).fetch_all(self.conn()).await?;
         rows.iter().map(certificate_from_row).collect()
+    }
+
+    /// Revokes a certificate of a contest with its reason. False when there is no such certificate or it was
+    /// already revoked (the first revocation stands).
+    pub async fn revoke_certificate(
+        &mut self,
+        contest_id: ContestId,
+        id: CertificateId,
+        reason: &str,
+        by: Option<UserId>,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE contest_certificate SET revoked_at = $3, revoked_by = $4, revoked_reason = $5 \
+             WHERE contest_id = $1 AND certificate_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(contest_id.0)
+        .bind(id.0)
+        .bind(to_ms(now))
+        .bind(by.map(|u| u.0))
+        .bind(reason)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// A certificate by its verification code.

@@ -21,6 +21,8 @@ mod contests_bank;
 mod guide_edits;
 // contests: results
 mod contests_results;
+// contests: editing a question, pictures, links, revocation
+mod contests_polish;
 
 #[path = "../harness.rs"]
 mod harness;

@@ -31,6 +31,10 @@ use crate::pages::{attachment, render, render_with_status};
 /// Most bytes of a question file upload: the file's limit plus room for the form around it.
 const UPLOAD_LIMIT: usize = bank::MAX_BANK_FILE_BYTES + 64 * 1024;
 
+/// Most bytes of the set-up form: rules of 20,000 Vietnamese characters are up to 60,000 bytes of UTF-8 and three
+/// times that URL-encoded (`%E1%BA%BF`), so 256 KiB holds them with the units' list and the other fields.
+pub(crate) const SET_UP_LIMIT: usize = 256 * 1024;
+
 /// The routes of these pages.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -39,7 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/question-bank/export.xlsx", get(export_bank_xlsx))
         .route("/question-bank/export.txt", get(export_bank_text))
         .route("/question-bank/{question_id}/retire", post(retire_question))
-        .route("/contests/new", get(new_contest_form).post(create_contest))
+        .route("/contests/new", get(new_contest_form).post(create_contest).layer(DefaultBodyLimit::max(SET_UP_LIMIT)))
         .route("/contests/manage", get(list_contests))
         .route("/contests/{contest_id}/manage", get(show_contest_overview))
 }
@@ -119,6 +123,7 @@ struct QuestionRow {
     /// Letter, text, whether right.
     options: Vec<(char, String, bool)>,
     explanation: String,
+    picture: Option<super::edit::PictureView>,
 }
 
 #[derive(Template)]
@@ -147,6 +152,7 @@ pub(crate) async fn show_bank(
     let actor = session.actor();
     let t = lang.texts();
     let view = bank::bank_view(&state.ctx, &actor, commune_of(&actor)?, query.topic.as_deref()).await?;
+    let pictures = hocvuso_app::contests::edit::bank_pictures(&state.ctx, &actor, commune_of(&actor)?).await?;
     let topics = view
         .topics
         .iter()
@@ -172,6 +178,7 @@ pub(crate) async fn show_bank(
                 .map(|(i, o)| (option_letter(i), o.clone(), q.correct.contains(&i)))
                 .collect(),
             explanation: q.explanation.clone(),
+            picture: pictures.iter().find(|(pid, _)| pid == id).map(|(_, p)| super::edit::PictureView::of(p, t)),
         })
         .collect::<Vec<_>>();
     let summary = t
@@ -508,7 +515,7 @@ pub(crate) async fn new_contest_form(
 pub(crate) async fn create_contest(
     State(state): State<AppState>,
     lang: Lang,
-    CsrfForm(session, fields): CsrfForm<NewContestFields>,
+    CsrfForm(session, fields): CsrfForm<NewContestFields, SET_UP_LIMIT>,
 ) -> Result<Response, WebError> {
     let actor = session.actor();
     let commune_id = commune_of(&actor)?;

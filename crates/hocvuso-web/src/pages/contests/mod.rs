@@ -10,6 +10,8 @@ mod take;
 mod bank;
 // contests: results
 mod results;
+// contests: editing a question, pictures
+pub(crate) mod edit;
 
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -20,4 +22,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(bank::routes())
         // contests: results
         .merge(results::routes())
+        // contests: editing a question, pictures
+        .merge(edit::routes())
 }

@@ -32,6 +32,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/contests/{contest_id}/certificates.pdf", get(certificates_pdf))
         .route("/contests/{contest_id}/certificates/{file}", get(certificate_pdf))
         .route("/certificates/{code}", get(verify_certificate))
+        // contests: certificate revocation
+        .route("/contests/{contest_id}/certificates/{certificate_id}/revoke", post(revoke_certificate))
 }
 
 fn award_name(award: Award, t: &Texts) -> &'static str {
@@ -81,6 +83,8 @@ struct CertificateRow {
     unit: String,
     award: &'static str,
     code: String,
+    /// "Thu hồi ngày …: reason" once revoked.
+    revoked: Option<String>,
 }
 
 fn rows(rows: &[results::RankedRow]) -> Vec<RowView> {
@@ -146,6 +150,7 @@ fn shown(standings: &Standings, lang: Lang) -> Shown {
                 unit: c.unit.clone(),
                 award: award_name(c.award, t),
                 code: c.code.clone(),
+                revoked: c.revoked.as_ref().map(|r| revoked_line(r, t)),
             })
             .collect(),
         is_cut: standings.audience == Audience::Staff
@@ -369,6 +374,7 @@ struct VerifiedView {
     place: u32,
     issued_on: String,
     code: String,
+    revoked: Option<String>,
 }
 
 #[derive(Template)]
@@ -396,6 +402,7 @@ pub(crate) async fn verify_certificate(
             award: award_name(certificate.award, t),
             place: certificate.place,
             issued_on: format_date_vn(vietnam_date(certificate.issued_at)),
+            revoked: certificate.revoked.as_ref().map(|r| revoked_line(r, t)),
             code: certificate.code,
         },
     );
@@ -403,4 +410,30 @@ pub(crate) async fn verify_certificate(
     let path = format!("/certificates/{code}");
     let page = CertificatePage { ctx: PageContext::new(&state, lang, session.as_ref(), &path), found };
     render_with_status(status, &page)
+}
+
+// contests: certificate revocation
+
+/// "Thu hồi ngày 01/12/2026. Lý do: …".
+fn revoked_line(revocation: &hocvuso_domain::contests::results::Revocation, t: &Texts) -> String {
+    t.certificate_revoked_line
+        .replace("{date}", &format_date_vn(vietnam_date(revocation.at)))
+        .replace("{reason}", &revocation.reason)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RevokeForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /contests/{contest_id}/certificates/{certificate_id}/revoke` (`reason`, required): revokes a certificate.
+pub(crate) async fn revoke_certificate(
+    State(state): State<AppState>,
+    Path((contest_id, certificate_id)): Path<(i64, i64)>,
+    CsrfForm(session, form): CsrfForm<RevokeForm>,
+) -> Result<Response, WebError> {
+    let (contest, certificate) = (ContestId(contest_id), CertificateId(certificate_id));
+    results::revoke_certificate(&state.ctx, &session.actor(), contest, certificate, &form.reason).await?;
+    Ok(Redirect::to(&format!("/contests/{contest_id}/results#certificates")).into_response())
 }

@@ -151,6 +151,7 @@ struct ContestFacts {
     rules: Vec<String>,
     status: &'static str,
     is_open: bool,
+    is_closed: bool,
 }
 
 impl ContestFacts {
@@ -173,6 +174,7 @@ impl ContestFacts {
                 Phase::Closed => t.take_closed,
             },
             is_open: phase == Phase::Open,
+            is_closed: phase == Phase::Closed,
         }
     }
 }
@@ -393,6 +395,10 @@ pub(crate) async fn register_form(
     Path(contest_id): Path<String>,
 ) -> Result<Response, Stop> {
     let contest = app::contest(&state.ctx, contest_of(&contest_id)?).await?;
+    if phase(&contest, state.ctx.clock.now()) == Phase::Closed {
+        // contests: after the close, the contest's page says it ended and links to the results.
+        return Ok(Redirect::to(&format!("/contests/{}", contest.id.0)).into_response());
+    }
     Ok(render(&register_page(&state, lang, session.as_ref(), &contest, RegisterForm::default()))?)
 }
 
@@ -497,6 +503,7 @@ struct QuestionView {
     position: usize,
     label: String,
     text: String,
+    picture: Option<super::edit::PictureView>,
     several: bool,
     options: Vec<OptionView>,
     answered: bool,
@@ -535,6 +542,7 @@ fn clock_text(seconds: i64) -> String {
 struct ReviewView {
     label: String,
     text: String,
+    picture: Option<super::edit::PictureView>,
     options: Vec<(String, bool, bool)>,
     answered: bool,
     is_right: bool,
@@ -578,6 +586,7 @@ fn result_page(ctx: PageContext, contest: &Contest, review: AttemptReview) -> Re
             .map(|(i, (q, key))| ReviewView {
                 label: t.take_question_of.replace("{i}", &(i + 1).to_string()).replace("{n}", &n.to_string()),
                 answered: !q.chosen.is_empty(),
+                picture: q.picture.as_ref().map(|p| super::edit::PictureView::of(p, t)),
                 options: q
                     .options
                     .into_iter()
@@ -631,6 +640,7 @@ pub(crate) async fn show_attempt(
                 label: t.take_question_of.replace("{i}", &(position + 1).to_string()).replace("{n}", &n.to_string()),
                 several: q.several,
                 answered: !q.chosen.is_empty(),
+                picture: q.picture.as_ref().map(|p| super::edit::PictureView::of(p, t)),
                 options: q
                     .options
                     .into_iter()

@@ -1,0 +1,1 @@
+ALTER TABLE contest_picture ADD COLUMN bytes BLOB NOT NULL DEFAULT x'';
