@@ -28,6 +28,8 @@ use crate::{AppError, Ctx, Rejection};
 
 // contests: question bank and set-up
 pub mod bank;
+// contests: live mode
+pub mod live;
 
 /// How late an answer sent before the end may arrive: the network's slack on a 3G phone.
 pub const GRACE: Duration = Duration::seconds(10);

@@ -21,6 +21,8 @@ mod contests_bank;
 mod guide_edits;
 // contests: results
 mod contests_results;
+// contests: live mode
+mod contests_live;
 
 #[path = "../harness.rs"]
 mod harness;

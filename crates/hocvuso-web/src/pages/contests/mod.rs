@@ -10,6 +10,8 @@ mod take;
 mod bank;
 // contests: results
 mod results;
+// contests: live mode
+pub(crate) mod live;
 
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -20,4 +22,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(bank::routes())
         // contests: results
         .merge(results::routes())
+        // contests: live mode
+        .merge(live::routes())
 }
