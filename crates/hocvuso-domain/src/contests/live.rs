@@ -245,7 +245,7 @@ pub fn points(is_right: bool, limit: Duration, remaining: Duration) -> u32 {
 /// The places of a scoreboard: sorted by score (highest first), then by `tie_order` (for a stable listing only);
 /// equal scores share a place, and the next place skips as many (1, 1, 3).
 pub fn places<T, K: Ord>(mut rows: Vec<T>, score: impl Fn(&T) -> u64, tie_order: impl Fn(&T) -> K) -> Vec<(u32, T)> {
-    rows.sort_by(|a, b| (Reverse(score(a)), tie_order(a)).cmp(&(Reverse(score(b)), tie_order(b))));
+    rows.sort_by_key(|row| (Reverse(score(row)), tie_order(row)));
     let mut placed = Vec::with_capacity(rows.len());
     let mut place = 0u32;
     let mut last: Option<u64> = None;

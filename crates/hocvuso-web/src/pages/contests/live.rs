@@ -661,13 +661,28 @@ async fn play_page(
     })
 }
 
-/// The player's token, once the rate limit let the request through; none: back to the nickname form.
-fn player_token(state: &AppState, jar: &CookieJar, game_id: LiveGameId) -> Result<String, Response> {
-    let Some(token) = token_in(state, jar) else {
-        return Err(Redirect::to(&format!("/live/{}/join", game_id.0)).into_response());
-    };
+/// Why a player's request stops before the use case.
+enum PlayerStop {
+    /// No token on this phone: to the nickname form.
+    Join(LiveGameId),
+    /// Over the rate limit.
+    TooMany,
+}
+
+impl IntoResponse for PlayerStop {
+    fn into_response(self) -> Response {
+        match self {
+            PlayerStop::Join(game_id) => Redirect::to(&format!("/live/{}/join", game_id.0)).into_response(),
+            PlayerStop::TooMany => too_many(),
+        }
+    }
+}
+
+/// The player's token, once the rate limit let the request through.
+fn player_token(state: &AppState, jar: &CookieJar, game_id: LiveGameId) -> Result<String, PlayerStop> {
+    let token = token_in(state, jar).ok_or(PlayerStop::Join(game_id))?;
     if !state.live.allow(game_id, &token, state.ctx.clock.now()) {
-        return Err(too_many());
+        return Err(PlayerStop::TooMany);
     }
     Ok(token)
 }
@@ -683,7 +698,7 @@ pub(crate) async fn show_play(
     let game_id = game_of(&game_id)?;
     let token = match player_token(&state, &jar, game_id) {
         Ok(token) => token,
-        Err(response) => return Ok(response),
+        Err(stop) => return Ok(stop.into_response()),
     };
     match play_page(&state, lang, session.as_ref(), game_id, &token, None).await {
         Ok(page) => Ok(no_store(render(&page)?)),
@@ -708,8 +723,8 @@ pub(crate) async fn play_state(
     Path(game_id): Path<String>,
 ) -> Result<Response, WebError> {
     let game_id = game_of(&game_id)?;
-    if let Err(response) = player_token(&state, &jar, game_id) {
-        return Ok(response);
+    if let Err(stop) = player_token(&state, &jar, game_id) {
+        return Ok(stop.into_response());
     }
     let board = app::board(&state.ctx, &state.live.boards, game_id).await?;
     let game = &board.game;
@@ -742,7 +757,7 @@ pub(crate) async fn answer(
     let game_id = game_of(&game_id)?;
     let token = match player_token(&state, &jar, game_id) {
         Ok(token) => token,
-        Err(response) => return Ok(response),
+        Err(stop) => return Ok(stop.into_response()),
     };
     let play = format!("/live/{}/play", game_id.0);
     let refusal = match (form.position.trim().parse::<usize>(), form.option.trim().parse::<usize>()) {
