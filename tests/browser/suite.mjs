@@ -960,6 +960,95 @@ try {
   } catch (err) {
     check('contest polish: runs to the end', false, [err.stack || String(err)]);
   }
+  // contests: live mode
+  // The commune staff create a live game on a 1280 px projector screen; two phones (360 px, separate contexts) type
+  // the code and a nickname; the host starts; one phone taps the right option and the other a wrong one (the key is
+  // read from the demo's question file); the host presses "Dừng": the scoreboard and each phone show the points.
+  // axe on every host and player page; the pages move on by themselves (static/live.js polls and reloads).
+  async function contestLive(browser) {
+    const key = new Map();
+    const bank = fs.readFileSync(path.join(HERE, '../../content/contests/demo.txt'), 'utf8');
+    for (const block of bank.split(/\n(?=Câu \d+:)/)) {
+      const text = (block.match(/^Câu \d+:\s*(.*)$/m) || [])[1];
+      const answer = (block.match(/^Đáp án:\s*([A-F])\s*$/m) || [])[1];
+      if (text && answer) key.set(text.trim().slice(0, 40), answer.charCodeAt(0) - 65);
+    }
+    const projector = await browser.newContext({ ...CONTEXT, viewport: { width: 1280, height: 720 } });
+    const phones = [await browser.newContext(CONTEXT), await browser.newContext(CONTEXT)];
+    try {
+      const host = await projector.newPage();
+      await host.goto(`${BASE}/login`, { waitUntil: 'load' });
+      await host.fill('#phone', '0900000011');
+      await host.fill('#password', PASSWORD);
+      await Promise.all([host.waitForURL((url) => url.pathname !== '/login'), host.click('form[action="/login"] button[type="submit"]')]);
+      await checkPage(host, 'commune-staff', '/live/new', { shot: 'live-new-1280' });
+      await host.fill('#count', '2');
+      await host.fill('#seconds', '120');
+      await Promise.all([host.waitForURL(/\/live\/\d+\/host$/), host.click('form[action="/live/new"] button[type="submit"]')]);
+      const hostPath = new URL(host.url()).pathname;
+      await checkPage(host, 'commune-staff', hostPath, { shot: 'live-host-lobby-1280' });
+      const code = (await host.textContent('#live-code')).trim();
+      check('live: the host shows a 6-character join code and a QR code',
+        /^[A-Z2-9]{6}$/.test(code) && (await host.locator('svg.live-qr').count()) === 1, [code]);
+
+      const players = [];
+      for (const [i, nickname] of [['0', 'Lan'], ['1', 'Minh']]) {
+        const page = await phones[Number(i)].newPage();
+        if (i === '0') await checkPage(page, 'anonymous', '/live', { shot: 'live-join' });
+        else await page.goto(`${BASE}/live`, { waitUntil: 'load' });
+        await page.fill('#code', code.toLowerCase());
+        await Promise.all([page.waitForURL(/\/live\/\d+\/join$/), page.click('form[action="/live"] button[type="submit"]')]);
+        if (i === '0') await checkPage(page, 'anonymous', new URL(page.url()).pathname, { shot: 'live-nickname' });
+        await page.fill('#nickname', nickname);
+        await Promise.all([page.waitForURL(/\/live\/\d+\/play$/), page.click('form[action$="/join"] button[type="submit"]')]);
+        if (i === '0') await checkPage(page, 'anonymous', new URL(page.url()).pathname, { shot: 'live-play-lobby' });
+        players.push(page);
+      }
+      const counted = await host.waitForFunction(() => document.getElementById('live-players')?.textContent === '2', null,
+        { timeout: 15000 }).then(() => true, () => false);
+      check('live: the host screen counts the two players by itself', counted, [await host.textContent('#live-players')]);
+
+      await Promise.all([host.waitForSelector('.live-question'), host.click('button[value="next"]')]);
+      await checkPage(host, 'commune-staff', hostPath, { shot: 'live-host-question-1280' });
+      const question = (await host.textContent('.live-question')).trim();
+      const right = key.get(question.slice(0, 40));
+      check('live: the question is one of the demo bank\'s', right !== undefined, [question]);
+      const wrong = right === 0 ? 1 : 0;
+      for (const [page, option] of [[players[0], right], [players[1], wrong]]) {
+        const shown = await page.waitForSelector('button.live-option', { timeout: 15000 }).then(() => true, () => false);
+        check('live: the phone shows the question by itself', shown, [page.url()]);
+        await Promise.all([page.waitForSelector('#live-waiting'), page.click(`button.live-option[value="${option}"]`)]);
+      }
+      await checkPage(players[0], 'anonymous', new URL(players[0].url()).pathname, { shot: 'live-play-answered' });
+      const answered = await host.waitForFunction(() => document.getElementById('live-answered')?.textContent === '2', null,
+        { timeout: 15000 }).then(() => true, () => false);
+      check('live: the host screen counts the two answers', answered, [await host.textContent('#live-answered')]);
+
+      await Promise.all([host.waitForSelector('#live-top'), host.click('button[value="close"]')]);
+      await checkPage(host, 'commune-staff', hostPath, { shot: 'live-host-scoreboard-1280' });
+      const board = await host.$$eval('#live-top tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+      check('live: the scoreboard has Lan first with points and Minh second with 0',
+        board.length === 2 && board[0][1] === 'Lan' && Number(board[0][2]) > 500 && board[1][0] === '2' &&
+        board[1][1] === 'Minh' && board[1][2] === '0', [JSON.stringify(board)]);
+      const results = [];
+      for (const page of players) {
+        const shown = await page.waitForSelector('#live-standing', { timeout: 15000 }).then(() => true, () => false);
+        results.push(shown ? `${await page.textContent('#live-result')} | ${await page.textContent('#live-standing')}` : '');
+      }
+      check('live: each phone shows its result and place',
+        /Đúng rồi! \+\d+ điểm/.test(results[0]) && results[0].includes(`Điểm của bạn: ${board[0][2]} · Hạng 1/2`) &&
+        results[1].includes('Chưa đúng.') && results[1].includes('Điểm của bạn: 0 · Hạng 2/2'), results);
+      await checkPage(players[1], 'anonymous', new URL(players[1].url()).pathname, { shot: 'live-play-result' });
+    } finally {
+      await projector.close();
+      for (const phone of phones) await phone.close();
+    }
+  }
+  try {
+    await contestLive(browser);
+  } catch (err) {
+    check('live mode: runs to the end', false, [err.stack || String(err)]);
+  }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);
 } finally {

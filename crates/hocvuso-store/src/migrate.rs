@@ -110,6 +110,14 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0014_guide_edits.sqlite.sql"),
         postgres: include_str!("../migrations/0014_guide_edits.postgres.sql"),
     },
+    // contests: live mode
+    Migration {
+        version: 15,
+        name: "live_games",
+        portable: include_str!("../migrations/0015_live_games.sql"),
+        sqlite: "",
+        postgres: "",
+    },
     // contests: pictures per question, certificate revocation
     Migration {
         version: 16,

@@ -39,6 +39,12 @@ const FILES: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/leaderboard.js"),
     },
+    // contests: live mode
+    Asset {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/live.js"),
+    },
 ];
 
 /// The embedded files and their hashed URLs, computed once at start-up.

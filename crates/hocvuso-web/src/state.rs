@@ -31,6 +31,9 @@ pub struct AppStateInner {
     // contests: taking part
     /// Rate limits per contest participant and per registering phone.
     pub(crate) contest_limits: crate::api::contests::ContestLimits,
+    // contests: live mode
+    /// The live games' boards in memory, and the rate limits of their players.
+    pub(crate) live: crate::pages::contests::live::LiveState,
 }
 
 impl std::ops::Deref for AppState {
@@ -50,6 +53,8 @@ impl AppState {
             assets: Arc::new(Assets::new()),
             metrics: Arc::new(Metrics::default()),
             contest_limits: crate::api::contests::ContestLimits::default(),
+            // contests: live mode
+            live: crate::pages::contests::live::LiveState::default(),
         }))
     }
 

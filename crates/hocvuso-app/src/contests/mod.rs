@@ -35,6 +35,8 @@ use crate::{AppError, Ctx, Rejection};
 pub mod bank;
 // contests: editing a question, a picture per question
 pub mod edit;
+// contests: live mode
+pub mod live;
 
 /// How late an answer sent before the end may arrive: the network's slack on a 3G phone.
 pub const GRACE: Duration = Duration::seconds(10);

@@ -11,6 +11,8 @@ pub mod results;
 pub mod setup;
 // contests: question bank and set-up
 pub mod overview;
+// contests: live mode
+pub mod live;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

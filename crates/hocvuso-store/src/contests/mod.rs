@@ -20,6 +20,8 @@ use crate::{StoreError, Tx, from_ms, opt_from_ms, to_ms};
 mod bank;
 // contests: a picture per question
 mod pictures;
+// contests: live mode
+mod live;
 
 fn to_json<T: serde::Serialize>(value: &T, what: &'static str) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|_| StoreError::Corrupt(what))

@@ -64,7 +64,7 @@ impl Bucket {
 
 /// Token buckets in memory, keyed by a hash. A small map rather than a crate (`governor` is not in the tree):
 /// the buckets run on the use cases' clock, so tests can move time, and the map stays bounded.
-struct Buckets {
+pub(crate) struct Buckets {
     rate: f64,
     burst: f64,
     map: Mutex<BucketMap>,
@@ -77,12 +77,12 @@ struct BucketMap {
 }
 
 impl Buckets {
-    fn new(rate: f64, burst: f64) -> Buckets {
+    pub(crate) fn new(rate: f64, burst: f64) -> Buckets {
         Buckets { rate, burst, map: Mutex::new(BucketMap::default()) }
     }
 
     /// Takes one token for `key`; false when the bucket is empty.
-    fn take(&self, key: [u8; 16], now: OffsetDateTime) -> bool {
+    pub(crate) fn take(&self, key: [u8; 16], now: OffsetDateTime) -> bool {
         let (rate, burst) = (self.rate, self.burst);
         let mut map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if map.buckets.len() >= MAX_BUCKETS && !map.buckets.contains_key(&key) {

@@ -23,6 +23,8 @@ mod guide_edits;
 mod contests_results;
 // contests: editing a question, pictures, links, revocation
 mod contests_polish;
+// contests: live mode
+mod contests_live;
 
 #[path = "../harness.rs"]
 mod harness;

@@ -12,6 +12,8 @@ mod bank;
 mod results;
 // contests: editing a question, pictures
 pub(crate) mod edit;
+// contests: live mode
+pub(crate) mod live;
 
 /// The contests' routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -24,4 +26,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(results::routes())
         // contests: editing a question, pictures
         .merge(edit::routes())
+        // contests: live mode
+        .merge(live::routes())
 }
