@@ -251,7 +251,7 @@ async fn a_signed_in_resident_keeps_finished_guides() {
     }
 }
 
-async fn get_bytes(app: &TestApp, path: &str, host: &str) -> (StatusCode, String, Vec<u8>) {
+pub(crate) async fn get_bytes(app: &TestApp, path: &str, host: &str) -> (StatusCode, String, Vec<u8>) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let request = axum::http::Request::get(path).header("host", host).body(axum::body::Body::empty()).unwrap();
