@@ -293,8 +293,7 @@ fn picture_names(steps: &[hocvuso_domain::guides::Step], replaced: Option<(usize
 /// Listen buttons only ask for texts the library says). Returns how many files went.
 async fn forget_unsaid(ctx: &Ctx, before: Option<Arc<Guide>>) -> usize {
     let (Some(before), Some(cache)) = (before, ctx.guide_audio.cache()) else { return 0 };
-    let said: HashSet<String> =
-        ctx.guides().speech_texts().iter().filter_map(|text| cache.key(text).ok()).collect();
+    let said: HashSet<String> = ctx.guides().speech_texts().iter().filter_map(|text| cache.key(text).ok()).collect();
     let mut removed = 0;
     for step in &before.steps {
         let text = step.speech();
@@ -411,7 +410,8 @@ pub async fn upload_step_picture(
     tx.insert_guide_picture(&picture, actor.user_id, now).await?;
     let id = tx.insert_guide_version(&guide.slug, Some(&renamed), actor.commune_id, actor.user_id, now).await?;
     // The picture replaced goes in the same transaction: nothing served names it any more (decision 0008).
-    tx.delete_guide_pictures_except(&guide.slug, &picture_names(&guide.steps, Some((number, file_name.as_str())))).await?;
+    tx.delete_guide_pictures_except(&guide.slug, &picture_names(&guide.steps, Some((number, file_name.as_str()))))
+        .await?;
     let detail = format!("guide picture: {} step {number}", guide.slug);
     tx.append_audit(&guide_audit(actor, AuditAction::Update, Some(id), detail), now).await?;
     tx.commit().await?;

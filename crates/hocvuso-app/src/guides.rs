@@ -508,8 +508,7 @@ pub async fn leaflet(
     for step in &guide.steps {
         // A drawing (SVG) or a photo uploaded in the editor (JPEG or PNG, re-encoded at upload).
         let picture = library.picture(&guide.slug, &step.picture).ok().map(|b| b.to_vec());
-        let (picture_svg, photo) =
-            if step.picture.ends_with(".svg") { (picture, None) } else { (None, picture) };
+        let (picture_svg, photo) = if step.picture.ends_with(".svg") { (picture, None) } else { (None, picture) };
         steps.push(LeafletStep { title: step.title.clone(), text: step.text.clone(), picture_svg, photo });
     }
     let served = crate::places::list_served_communes(ctx).await?;

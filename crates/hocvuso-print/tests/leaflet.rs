@@ -42,7 +42,12 @@ fn read_guide(slug: &str, paper: Paper) -> Leaflet {
                 paragraphs.push(para.to_owned());
             }
         }
-        steps.push(LeafletStep { title: title.trim().to_owned(), text: paragraphs.join("\n\n"), picture_svg, photo: None });
+        steps.push(LeafletStep {
+            title: title.trim().to_owned(),
+            text: paragraphs.join("\n\n"),
+            picture_svg,
+            photo: None,
+        });
     }
     Leaflet {
         title: field("title"),

@@ -45,7 +45,9 @@ pub fn pdf_images(pdf: &[u8]) -> Option<Vec<(String, u32, u32)>> {
     let output = match output {
         Ok(output) => output,
         Err(err) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("SKIPPED: pdfimages is not installed ({err}); apt-get install poppler-utils, or run scripts/test");
+            eprintln!(
+                "SKIPPED: pdfimages is not installed ({err}); apt-get install poppler-utils, or run scripts/test"
+            );
             return None;
         }
         Err(err) => panic!("pdfimages must be installed in CI (poppler-utils): {err}"),

@@ -37,13 +37,9 @@ fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 /// A valid PNG of `width` × `height` pixels of one colour (RGB, no transparency), stored without compression: a photo
 /// an upload test can send without an image library.
 pub fn png_solid(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for _ in 0..height {
-        raw.push(0);
-        for _ in 0..width {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter type 0 (none), then the pixels.
+    let row: Vec<u8> = std::iter::once(0).chain(rgb.iter().copied().cycle().take(width as usize * 3)).collect();
+    let raw = row.repeat(height as usize);
     // zlib: a header, stored blocks of at most 65,535 bytes, the Adler-32 of the data.
     let mut zlib = vec![0x78, 0x01];
     let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();

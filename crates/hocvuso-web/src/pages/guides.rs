@@ -302,7 +302,8 @@ impl OfflineList {
 /// the audio ready now), with the total size to show before downloading.
 pub(crate) async fn offline_list(State(state): State<AppState>) -> Response {
     let library = state.ctx.guides();
-    let mut list = OfflineList { pages: vec!["/guides".to_owned()], bytes: PAGE_BYTES_ESTIMATE, ..OfflineList::default() };
+    let mut list =
+        OfflineList { pages: vec!["/guides".to_owned()], bytes: PAGE_BYTES_ESTIMATE, ..OfflineList::default() };
     list.assets = ["app.css", "app.js", "guides.js", "icon.svg"].iter().map(|name| state.assets.url(name)).collect();
     for guide in library.list() {
         list.add_guide(&state, &library, guide).await;
