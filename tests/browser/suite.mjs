@@ -422,11 +422,26 @@ async function guidesOffline(browser) {
   try {
     const page = await context.newPage();
     await page.goto(`${BASE}/guides`, { waitUntil: 'load' });
+    // guide gaps: offline audio. The server speaks every step in the background after start-up; the phone takes
+    // only audio that is ready, so wait until the birth registration guide's audio is (no assertion on time).
+    const ready = await page.evaluate(async () => {
+      for (let i = 0; i < 180; i++) {
+        const list = await fetch('/guides/dang-ky-khai-sinh/offline.json').then((r) => r.json());
+        if (list.audio_missing === 0) return list.audio.length;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      return 0;
+    });
+    check('guides: the audio of a guide is ready on the server', ready > 0, [`${ready} steps`]);
     await page.fill('#q', 'khai sinh');
     await Promise.all([page.waitForURL(/q=khai/), page.click('form.guide-search button[type="submit"]')]);
     const first = await page.$eval('.guide-list a', (a) => a.getAttribute('href'));
     check('guides: "khai sinh" finds the birth registration guide first', first === '/guides/dang-ky-khai-sinh', [`first: ${first}`]);
     await Promise.all([page.waitForURL(/\/guides\/dang-ky-khai-sinh$/), page.click('.guide-list a')]);
+    // Opened once, the guide is kept whole by the service worker: its senior steps, pictures and audio.
+    const kept = await page.waitForSelector('article[data-kept="yes"]', { timeout: 60000 }).then(() => true, () => false);
+    check('guides: a guide opened once is kept with its audio', kept, []);
+    const stepTwoAudio = await page.$$eval('.step audio', (audios) => audios[1].getAttribute('src'));
 
     // Listen: the step's audio is Ogg Opus the browser can play.
     const audio = await page.evaluate(async () => {
@@ -461,10 +476,24 @@ async function guidesOffline(browser) {
     // Download the whole set for offline use.
     await page.goto(`${BASE}/guides`, { waitUntil: 'load' });
     await page.evaluate(() => navigator.serviceWorker.ready);
+    // The audio ready now: the download must keep at least this (more may get ready meanwhile).
+    const listed = await page.evaluate(() => fetch('/guides/offline.json').then((r) => r.json()));
+    // First click: the size, and the steps whose audio is not ready; second click: the download, with progress.
     await page.click('#guides-download');
-    const downloaded = await page.waitForSelector('#guides-download[data-downloaded="yes"]', { timeout: 60000 })
+    await page.waitForSelector('#guides-download[data-state="confirm"]', { timeout: 30000 });
+    const sizeText = await page.textContent('#guides-download-status');
+    check('guides: the size is shown before downloading', /\d+,\d MB/.test(sizeText), [sizeText]);
+    await page.click('#guides-download');
+    const downloaded = await page.waitForSelector('#guides-download[data-downloaded="yes"]', { timeout: 120000 })
       .then(() => true, () => false);
     check('guides: the whole set is downloaded', downloaded, [await page.textContent('#guides-download-status')]);
+    const keptAudio = await page.evaluate(async (addresses) => {
+      const cache = await caches.open('hv-guides-1');
+      const found = await Promise.all(addresses.map((a) => cache.match(a).then((r) => !!r && r.status === 200)));
+      return found.filter(Boolean).length;
+    }, listed.audio);
+    check('guides: the download keeps every step audio that was ready', listed.audio.length > 0 && keptAudio === listed.audio.length,
+      [`${keptAudio} of ${listed.audio.length} kept, ${listed.audio_missing} not ready`]);
 
     // Offline: a guide never opened, its pictures, and senior mode.
     await context.setOffline(true);
@@ -483,6 +512,26 @@ async function guidesOffline(browser) {
       [String(senior && senior.status ? senior.status() : senior)]);
     const list = await page.goto(`${BASE}/guides`, { waitUntil: 'load' }).catch((e) => e);
     check('guides offline: the list opens', list && list.status && list.status() === 200, [String(list)]);
+    // The guide opened first plays a step it never played, from the kept copy.
+    await page.goto(`${BASE}/guides/dang-ky-khai-sinh`, { waitUntil: 'load' }).catch((e) => e);
+    const heard = await page.evaluate(async (src) => {
+      const inCache = await caches.open('hv-guides-1').then((c) => c.match(src)).then((r) => !!r);
+      const res = await fetch(src);
+      const body = await res.arrayBuffer();
+      const audio = document.querySelectorAll('.step audio')[1];
+      const loaded = await new Promise((resolve) => {
+        audio.addEventListener('loadedmetadata', () => resolve('loaded'), { once: true });
+        audio.addEventListener('error', () => resolve('error'), { once: true });
+        setTimeout(() => resolve('no answer'), 20000);
+        audio.preload = 'auto';
+        audio.load();
+      });
+      return { src, inCache, status: res.status, type: res.headers.get('content-type'), size: body.byteLength, loaded,
+        duration: audio.duration };
+    }, stepTwoAudio);
+    check('guides offline: a step\'s audio is answered from the kept copy', heard.inCache && heard.status === 200
+      && (heard.type || '').startsWith('audio/') && heard.size > 1000, [JSON.stringify(heard)]);
+    check('guides offline: the audio plays', heard.loaded === 'loaded' && heard.duration > 0, [JSON.stringify(heard)]);
     await context.setOffline(false);
   } finally {
     await context.close();
@@ -751,6 +800,35 @@ async function guideEditing(browser) {
     ]);
     const after = await (await context.request.get(`${BASE}/guides/${slug}`)).text();
     check('guide editor: the original is restored', !after.includes(sentence));
+  } finally {
+    await context.close();
+  }
+}
+
+// --- guide gaps: delete a guide staff added -----------------------------------------------------------
+// The commune staff adds a guide, opens its delete confirmation (axe runs on it), deletes it, and the guide is gone
+// from the list.
+async function guideDelete(browser) {
+  const context = await browser.newContext(CONTEXT);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${BASE}/login`, { waitUntil: 'load' });
+    await page.fill('#phone', '0900000011');
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.click('form[action="/login"] button[type="submit"]')]);
+    await page.goto(`${BASE}/guide-editor/new`, { waitUntil: 'load' });
+    await Promise.all([
+      page.waitForURL((url) => url.search.includes('saved=text')),
+      page.click('button[name="action"][value="save"]'),
+    ]);
+    const slug = new URL(page.url()).pathname.split('/').pop();
+    await checkPage(page, 'commune-staff', `/guide-editor/${slug}/delete`, { shot: 'guide-editor-delete' });
+    await Promise.all([
+      page.waitForURL((url) => url.search.includes('deleted=1')),
+      page.click(`form[action="/guide-editor/${slug}/delete"] button[type="submit"]`),
+    ]);
+    const gone = await context.request.get(`${BASE}/guides/${slug}`);
+    check('guide editor: a deleted guide is gone', gone.status() === 404, [`${gone.status()}`]);
   } finally {
     await context.close();
   }
@@ -1048,6 +1126,12 @@ try {
     await contestLive(browser);
   } catch (err) {
     check('live mode: runs to the end', false, [err.stack || String(err)]);
+  }
+  // guide gaps: delete a guide staff added
+  try {
+    await guideDelete(browser);
+  } catch (err) {
+    check('guide delete: runs to the end', false, [err.stack || String(err)]);
   }
 } catch (err) {
   check('suite runs to the end', false, [err.stack || String(err)]);

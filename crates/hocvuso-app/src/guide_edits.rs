@@ -8,7 +8,7 @@
 //! links are refused with their line. Pictures go through `hocvuso_print::picture` (cleaned SVG, re-encoded photos)
 //! and are stored in the database; recordings go to the audio cache on disk, where they win over generated speech.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hocvuso_domain::accounts::Actor;
@@ -69,6 +69,15 @@ fn owner(current: Option<&GuideVersion>) -> Option<CommuneId> {
 
 fn may_edit_any(actor: &Actor) -> Result<(), AppError> {
     if actor.can_edit_guides() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The commune edit rule: while a commune's edit of a guide is served, only that commune's staff may change, revert
+/// or delete it (guides are shared by every commune a server serves; one commune must not overwrite what another
+/// wrote for its people). Another commune's staff get `guide_other_commune`, a conflict with the guide's current
+/// state that ends when its owner reverts it. Roles that may not edit guides at all stay `Forbidden`.
+fn may_change(actor: &Actor, current: Option<&GuideVersion>) -> Result<(), AppError> {
+    may_edit_any(actor)?;
+    if actor.can_edit_guide(owner(current)) { Ok(()) } else { Err(AppError::Conflict("guide_other_commune")) }
 }
 
 /// Whether the actor may use the guide editor at all (pages show the link then).
@@ -133,9 +142,7 @@ pub async fn guide_source(ctx: &Ctx, actor: &Actor, slug: &str, version: Option<
         let mut tx = ctx.store.read().await?;
         tx.list_guide_versions(slug).await?
     };
-    if !actor.can_edit_guide(owner(versions.first())) {
-        return Err(AppError::Forbidden);
-    }
+    may_change(actor, versions.first())?;
     let file = ctx.guide_shelf.file_text(slug);
     let edited = versions.first().and_then(|v| v.markdown.clone());
     let markdown = match version {
@@ -227,14 +234,15 @@ pub async fn save_guide(
     if slug.is_some() && versions.is_empty() && ctx.guide_shelf.file_text(&guide.slug).is_none() {
         return Err(AppError::NotFound);
     }
-    if !actor.can_edit_guide(owner(versions.first())) {
-        return Err(AppError::Forbidden);
-    }
+    may_change(actor, versions.first())?;
+    let before = ctx.guides().get(&guide.slug).ok();
     let id = tx.insert_guide_version(&guide.slug, Some(&markdown), actor.commune_id, actor.user_id, now).await?;
+    tx.delete_guide_pictures_except(&guide.slug, &picture_names(&guide.steps, None)).await?;
     let action = if slug.is_none() { AuditAction::Create } else { AuditAction::Update };
     tx.append_audit(&guide_audit(actor, action, Some(id), format!("guide saved: {}", guide.slug)), now).await?;
     tx.commit().await?;
     reload_guides(ctx).await?;
+    forget_unsaid(ctx, before).await;
     Ok(Ok(guide.slug))
 }
 
@@ -252,16 +260,94 @@ pub async fn revert_guide(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<(), Ap
     let now = ctx.now();
     let mut tx = ctx.store.write().await?;
     let versions = tx.list_guide_versions(slug).await?;
-    if !actor.can_edit_guide(owner(versions.first())) {
-        return Err(AppError::Forbidden);
-    }
+    may_change(actor, versions.first())?;
     if versions.first().is_none_or(|v| v.markdown.is_none()) {
         return Err(AppError::invalid("guide", "guide_no_original"));
     }
+    let before = ctx.guides().get(slug).ok();
     let id = tx.insert_guide_version(slug, None, actor.commune_id, actor.user_id, now).await?;
+    // The file's own drawings are served again: no uploaded picture is named any more.
+    tx.delete_guide_pictures_except(slug, &[]).await?;
     tx.append_audit(&guide_audit(actor, AuditAction::Update, Some(id), format!("guide reverted: {slug}")), now).await?;
     tx.commit().await?;
     reload_guides(ctx).await?;
+    forget_unsaid(ctx, before).await;
+    Ok(())
+}
+
+// guide editor: delete, clean-up
+/// The names of the pictures a version's steps show; `replaced` is (step number, new name) for a picture upload.
+fn picture_names(steps: &[hocvuso_domain::guides::Step], replaced: Option<(usize, &str)>) -> Vec<String> {
+    steps
+        .iter()
+        .map(|step| match replaced {
+            Some((number, name)) if number == step.number => name.to_owned(),
+            _ => step.picture.clone(),
+        })
+        .collect()
+}
+
+/// After a change is committed and the library swapped: removes the staff recordings and the generated speech of the
+/// steps of `before` (the guide as it was served) that no guide served now says. Recordings are files, not rows, so
+/// this runs right after the commit; a file that cannot be removed is logged and left (it answers nothing: the
+/// Listen buttons only ask for texts the library says). Returns how many files went.
+async fn forget_unsaid(ctx: &Ctx, before: Option<Arc<Guide>>) -> usize {
+    let (Some(before), Some(cache)) = (before, ctx.guide_audio.cache()) else { return 0 };
+    let said: HashSet<String> = ctx.guides().speech_texts().iter().filter_map(|text| cache.key(text).ok()).collect();
+    let mut removed = 0;
+    for step in &before.steps {
+        let text = step.speech();
+        if cache.key(&text).is_ok_and(|key| said.contains(&key)) {
+            continue;
+        }
+        match cache.forget(&text).await {
+            Ok(n) => removed += n,
+            Err(e) => tracing::warn!(slug = %before.slug, step = step.number, error = %e, "guide audio not removed"),
+        }
+    }
+    removed
+}
+
+/// What the delete confirmation shows: the guide's title, after the same checks as [`delete_guide`].
+pub async fn guide_to_delete(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<String, AppError> {
+    may_edit_any(actor)?;
+    if ctx.guide_shelf.file_text(slug).is_some() {
+        return Err(AppError::invalid("guide", "guide_has_original"));
+    }
+    let versions = {
+        let mut tx = ctx.store.read().await?;
+        tx.list_guide_versions(slug).await?
+    };
+    if versions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    may_change(actor, versions.first())?;
+    Ok(ctx.guides().get(slug).map_or_else(|_| slug.to_owned(), |g| g.title.clone()))
+}
+
+/// Deletes a guide added in the editor, with its whole history and its pictures (one transaction, audited), then its
+/// recordings and generated speech; it leaves the guide list, search, senior mode and the offline list at once. A
+/// guide that has a file (a starter guide) cannot be deleted, only reverted: `guide_has_original`. Records of who
+/// finished or was taught the guide stay; pages show its slug for them. The slug may be used again.
+pub async fn delete_guide(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<(), AppError> {
+    may_edit_any(actor)?;
+    if ctx.guide_shelf.file_text(slug).is_some() {
+        return Err(AppError::invalid("guide", "guide_has_original"));
+    }
+    let before = ctx.guides().get(slug).ok();
+    let now = ctx.now();
+    let mut tx = ctx.store.write().await?;
+    let versions = tx.list_guide_versions(slug).await?;
+    if versions.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    may_change(actor, versions.first())?;
+    let (versions, pictures) = tx.delete_guide(slug).await?;
+    let detail = format!("guide deleted: {slug} ({versions} versions, {pictures} pictures)");
+    tx.append_audit(&guide_audit(actor, AuditAction::Update, None, detail), now).await?;
+    tx.commit().await?;
+    reload_guides(ctx).await?;
+    forget_unsaid(ctx, before).await;
     Ok(())
 }
 
@@ -273,9 +359,7 @@ async fn editable(ctx: &Ctx, actor: &Actor, slug: &str) -> Result<(Arc<Guide>, S
         let mut tx = ctx.store.read().await?;
         tx.list_guide_versions(slug).await?.into_iter().next()
     };
-    if !actor.can_edit_guide(owner(current.as_ref())) {
-        return Err(AppError::Forbidden);
-    }
+    may_change(actor, current.as_ref())?;
     let markdown =
         current.and_then(|v| v.markdown).or_else(|| ctx.guide_shelf.file_text(slug)).ok_or(AppError::NotFound)?;
     Ok((guide, markdown))
@@ -325,6 +409,9 @@ pub async fn upload_step_picture(
     let mut tx = ctx.store.write().await?;
     tx.insert_guide_picture(&picture, actor.user_id, now).await?;
     let id = tx.insert_guide_version(&guide.slug, Some(&renamed), actor.commune_id, actor.user_id, now).await?;
+    // The picture replaced goes in the same transaction: nothing served names it any more (decision 0008).
+    tx.delete_guide_pictures_except(&guide.slug, &picture_names(&guide.steps, Some((number, file_name.as_str()))))
+        .await?;
     let detail = format!("guide picture: {} step {number}", guide.slug);
     tx.append_audit(&guide_audit(actor, AuditAction::Update, Some(id), detail), now).await?;
     tx.commit().await?;

@@ -398,6 +398,14 @@ impl GuideAudio {
         self.cache.as_ref()
     }
 
+    // guides offline: audio
+    /// The size in bytes of the audio `text` already has (a staff recording or cached speech), without speaking it:
+    /// what a phone can take for offline use now. `None` when nothing is ready (or there is no audio at all).
+    pub async fn ready_size(&self, text: &str) -> Option<u64> {
+        let audio = self.cache.as_ref()?.lookup(text).await.ok()??;
+        tokio::fs::metadata(&audio.path).await.ok().map(|m| m.len())
+    }
+
     /// The audio of step `number` of `slug`: cached or recorded audio at once; otherwise speech generated now when
     /// a slot is free.
     pub async fn step_audio(
@@ -498,10 +506,10 @@ pub async fn leaflet(
     let guide = library.get(slug)?;
     let mut steps = Vec::with_capacity(guide.steps.len());
     for step in &guide.steps {
-        // Photos uploaded in the editor are not drawn on the leaflet: it takes drawings (SVG) only.
-        let drawing = step.picture.ends_with(".svg");
-        let picture = library.picture(&guide.slug, &step.picture).ok().filter(|_| drawing).map(|b| b.to_vec());
-        steps.push(LeafletStep { title: step.title.clone(), text: step.text.clone(), picture_svg: picture });
+        // A drawing (SVG) or a photo uploaded in the editor (JPEG or PNG, re-encoded at upload).
+        let picture = library.picture(&guide.slug, &step.picture).ok().map(|b| b.to_vec());
+        let (picture_svg, photo) = if step.picture.ends_with(".svg") { (picture, None) } else { (None, picture) };
+        steps.push(LeafletStep { title: step.title.clone(), text: step.text.clone(), picture_svg, photo });
     }
     let served = crate::places::list_served_communes(ctx).await?;
     let commune = match served.as_slice() {

@@ -34,7 +34,7 @@ fn read_guide(slug: &str, paper: Paper, round: usize) -> Leaflet {
                     None => text.push(para.to_owned()),
                 }
             }
-            LeafletStep { title: title.trim().to_owned(), text: text.join("\n\n"), picture_svg }
+            LeafletStep { title: title.trim().to_owned(), text: text.join("\n\n"), picture_svg, photo: None }
         })
         .collect();
     Leaflet {

@@ -468,6 +468,32 @@ pub fn reencode_raster(bytes: &[u8], limits: &RasterLimits) -> Result<Picture, P
     Ok(Picture { bytes: out, format, width, height })
 }
 
+/// Checks a photo that [`reencode_raster`] wrote earlier (read back from storage) before another reader decodes it:
+/// a PNG or JPEG by its magic bytes, within the size limit, dimensions from the header no larger than the output
+/// limits (with no decoding), and a JPEG that reaches its end marker. Returns its format. Used by the leaflet, which
+/// hands the bytes to typst's image decoder.
+pub fn check_raster(bytes: &[u8], limits: &RasterLimits) -> Result<PictureFormat, PictureError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(PictureError::TooLarge { size: bytes.len(), limit: limits.max_bytes });
+    }
+    let (format, picture_format) = match image::guess_format(bytes) {
+        Ok(ImageFormat::Png) => (ImageFormat::Png, PictureFormat::Png),
+        Ok(ImageFormat::Jpeg) => (ImageFormat::Jpeg, PictureFormat::Jpeg),
+        _ => return Err(PictureError::Unsupported),
+    };
+    let (width, height) = ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(malformed)?;
+    if width == 0 || height == 0 {
+        return Err(PictureError::Malformed("empty picture".into()));
+    }
+    if width > limits.max_width.max(limits.max_height) || height > limits.max_width.max(limits.max_height) {
+        return Err(PictureError::TooManyPixels { width, height });
+    }
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(PictureError::Malformed("the JPEG ends before its end marker".into()));
+    }
+    Ok(picture_format)
+}
+
 fn malformed(err: image::ImageError) -> PictureError {
     match err {
         image::ImageError::Limits(_) => PictureError::TooManyPixels { width: 0, height: 0 },

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use hocvuso_print::PrintError;
 use hocvuso_print::pdf::{DocDate, Leaflet, LeafletStep, Paper, render_leaflet};
-use hocvuso_test_support::pdf::{pdf_text, poppler};
+use hocvuso_test_support::pdf::{pdf_images, pdf_text, poppler};
 
 const DATE: DocDate = DocDate { year: 2026, month: 11, day: 28 };
 const URL: &str = "https://hocvuso.example/huong-dan/dang-ky-khai-sinh";
@@ -42,7 +42,12 @@ fn read_guide(slug: &str, paper: Paper) -> Leaflet {
                 paragraphs.push(para.to_owned());
             }
         }
-        steps.push(LeafletStep { title: title.trim().to_owned(), text: paragraphs.join("\n\n"), picture_svg });
+        steps.push(LeafletStep {
+            title: title.trim().to_owned(),
+            text: paragraphs.join("\n\n"),
+            picture_svg,
+            photo: None,
+        });
     }
     Leaflet {
         title: field("title"),
@@ -183,6 +188,7 @@ fn text_is_data_never_markup_and_plain_marks_render() {
             title: "#set page(paper: \"a3\")".into(),
             text: "Chạm **Đăng nhập** rồi đợi.\n\n- Mục một\n- Mục #hai".into(),
             picture_svg: None,
+            photo: None,
         }],
         url: "https://hocvuso.example/huong-dan/x".into(),
         paper: Paper::A5,
@@ -219,4 +225,64 @@ fn a_hostile_picture_is_refused_before_typst_reads_it() {
 fn the_same_guide_gives_the_same_bytes() {
     let leaflet = read_guide("quet-ma-qr", Paper::A5);
     assert_eq!(render_leaflet(&leaflet).unwrap(), render_leaflet(&leaflet).unwrap());
+}
+
+/// A photo as the guide editor stores it: a generated picture put through `reencode_raster` (a JPEG, or a PNG when
+/// it has transparency).
+fn uploaded_photo(width: u32, height: u32, transparent: bool) -> Vec<u8> {
+    use hocvuso_print::picture::{RasterLimits, reencode_raster};
+    let picture = if transparent {
+        image::DynamicImage::ImageRgba8(image::RgbaImage::from_fn(width, height, |x, y| {
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, 120, if x < 10 { 0 } else { 255 }])
+        }))
+    } else {
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+        }))
+    };
+    let mut out = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    reencode_raster(&out, &RasterLimits::default()).unwrap().bytes
+}
+
+#[test]
+fn uploaded_photos_are_printed_with_the_drawings() {
+    let mut leaflet = read_guide("quet-ma-qr", Paper::A5);
+    let drawings_only = render_leaflet(&leaflet).unwrap();
+    // Step 1 gets a JPEG photo (no transparency), step 2 a PNG with transparency, as the editor stores them.
+    for (step, transparent) in [(0, false), (1, true)] {
+        leaflet.steps[step].picture_svg = None;
+        leaflet.steps[step].photo = Some(uploaded_photo(640, 480, transparent));
+    }
+    assert!(leaflet.steps[0].photo.as_ref().unwrap().starts_with(&[0xff, 0xd8]), "a JPEG");
+    assert!(leaflet.steps[1].photo.as_ref().unwrap().starts_with(b"\x89PNG"), "a PNG");
+    let pdf = render_leaflet(&leaflet).unwrap();
+    let Some(before) = pdf_images(&drawings_only) else { return };
+    assert!(before.is_empty(), "the drawings and the QR code are vector graphics: {before:?}");
+    let images = pdf_images(&pdf).unwrap();
+    let pictures: Vec<_> = images.iter().filter(|(kind, _, _)| kind == "image").collect();
+    assert_eq!(pictures.len(), 2, "{images:?}");
+    assert!(pictures.iter().all(|(_, w, h)| (*w, *h) == (640, 480)), "{images:?}");
+    // The text of both steps is still there.
+    let text = pdf_text(&pdf).unwrap();
+    assert!(text.contains(&visible(&leaflet.steps[0].title)), "{text}");
+    assert!(text.contains(&visible(&leaflet.steps[1].title)), "{text}");
+}
+
+#[test]
+fn a_bad_photo_is_refused_before_typst_decodes_it() {
+    let mut leaflet = read_guide("quet-ma-qr", Paper::A5);
+    let photo = uploaded_photo(64, 48, false);
+    for (bytes, code) in [
+        (photo[..photo.len() / 2].to_vec(), "picture_malformed"),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), "picture_unsupported"),
+        (hocvuso_test_support::picture::png_claiming(50_000), "picture_too_many_pixels"),
+    ] {
+        leaflet.steps[0].picture_svg = None;
+        leaflet.steps[0].photo = Some(bytes);
+        match render_leaflet(&leaflet) {
+            Err(PrintError::Picture(err)) => assert_eq!(err.code(), code),
+            other => panic!("{code}: {other:?}"),
+        }
+    }
 }

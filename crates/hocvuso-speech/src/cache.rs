@@ -231,6 +231,18 @@ impl AudioCache {
         Ok(removed)
     }
 
+    /// Removes everything kept for `text`: its staff recording and its generated speech (of this engine and voice).
+    /// For texts no guide says any more. Says how many files went.
+    pub async fn forget(&self, text: &str) -> Result<usize, SpeechError> {
+        let clean = speakable(text)?;
+        let mut removed = 0;
+        for format in RECORDING_FORMATS {
+            removed += usize::from(remove_if_present(&self.recording_path(&clean, format)).await?);
+        }
+        removed += usize::from(remove_if_present(&self.generated_path(&clean)).await?);
+        Ok(removed)
+    }
+
     async fn recording(&self, clean: &str) -> Result<Option<Audio>, SpeechError> {
         for format in RECORDING_FORMATS {
             let path = self.recording_path(clean, format);

@@ -119,4 +119,46 @@ impl Tx {
             })
             .collect()
     }
+
+    /// Deletes the pictures of a guide that `keep` does not name (what the served version no longer shows); returns
+    /// how many went. Called in the transaction of the change that stopped naming them.
+    pub async fn delete_guide_pictures_except(&mut self, slug: &str, keep: &[String]) -> Result<u64, StoreError> {
+        let rows = sqlx::query("SELECT file_name FROM guide_picture WHERE guide_slug = $1")
+            .bind(slug)
+            .fetch_all(self.conn())
+            .await?;
+        let mut deleted = 0;
+        for row in rows {
+            let name: String = row.try_get("file_name")?;
+            if keep.contains(&name) {
+                continue;
+            }
+            let done = sqlx::query("DELETE FROM guide_picture WHERE guide_slug = $1 AND file_name = $2")
+                .bind(slug)
+                .bind(&name)
+                .execute(self.conn())
+                .await?;
+            deleted += done.rows_affected();
+        }
+        Ok(deleted)
+    }
+
+    /// Deletes a guide added in the web editor: every version and every picture. Returns (versions, pictures)
+    /// deleted. Progress and "taught" records keep the slug (they are the people's history, not the guide's).
+    pub async fn delete_guide(&mut self, slug: &str) -> Result<(u64, u64), StoreError> {
+        let pictures =
+            sqlx::query("DELETE FROM guide_picture WHERE guide_slug = $1").bind(slug).execute(self.conn()).await?;
+        let versions =
+            sqlx::query("DELETE FROM guide_version WHERE guide_slug = $1").bind(slug).execute(self.conn()).await?;
+        Ok((versions.rows_affected(), pictures.rows_affected()))
+    }
+
+    /// The file names of the pictures stored for a guide.
+    pub async fn guide_picture_names(&mut self, slug: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT file_name FROM guide_picture WHERE guide_slug = $1 ORDER BY file_name")
+            .bind(slug)
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(|row| Ok(row.try_get("file_name")?)).collect()
+    }
 }

@@ -750,6 +750,20 @@ pub struct Texts {
     pub live_no_answer: &'static str,
     pub live_your_score: &'static str,
     pub live_refresh_note: &'static str,
+    // guide gaps: offline audio, delete, editing rule
+    pub guides_download_size: &'static str,
+    pub guides_download_missing: &'static str,
+    pub guides_download_confirm: &'static str,
+    pub guides_download_progress: &'static str,
+    pub guide_editor_rule: &'static str,
+    pub guide_editor_history_hint: &'static str,
+    pub guide_editor_delete: &'static str,
+    pub guide_editor_delete_hint: &'static str,
+    pub guide_editor_delete_title: &'static str,
+    pub guide_editor_delete_warning: &'static str,
+    pub guide_editor_delete_yes: &'static str,
+    pub guide_editor_delete_no: &'static str,
+    pub guide_editor_deleted: &'static str,
 }
 
 /// Tiếng Việt: plain words a farmer of 70 understands.
@@ -1460,6 +1474,20 @@ pub static VI: Texts = Texts {
     live_no_answer: "Bạn chưa trả lời câu này.",
     live_your_score: "Điểm của bạn: {score} · Hạng {place}/{n}",
     live_refresh_note: "Trang tự cập nhật. Nếu không thấy thay đổi, hãy tải lại trang.",
+    // guide gaps: offline audio, delete, editing rule
+    guides_download_size: "Cần tải khoảng {size} ({files} tệp: bài, hình và tiếng đọc).",
+    guides_download_missing: "{n} bước chưa có tiếng đọc trên máy chủ, nên khi không có mạng sẽ không nghe được các bước đó.",
+    guides_download_confirm: "Đồng ý tải về ({size})",
+    guides_download_progress: "Đã tải {done}/{total} tệp ({size})…",
+    guide_editor_rule: "Quy tắc sửa bài: các xã trên cùng máy chủ dùng chung một bộ bài hướng dẫn. Khi một xã đã sửa hoặc thêm một bài, chỉ cán bộ của xã đó được sửa tiếp, khôi phục hoặc xoá bài ấy, để không xã nào ghi đè lên bài mà xã khác đã soạn cho người dân của họ. Khi bài được khôi phục về bản gốc, xã nào cũng sửa được.",
+    guide_editor_history_hint: "Mở lại một lần sửa cũ chỉ lấy lại chữ của bài. Hình và bản ghi âm đã được thay thì đã bị xoá: bước đó sẽ hiện hình tạm cho đến khi tải ảnh lên lại.",
+    guide_editor_delete: "Xoá bài này",
+    guide_editor_delete_hint: "Bài này do cán bộ thêm nên có thể xoá. Bài có sẵn trong phần mềm thì không xoá được, chỉ khôi phục được về bản gốc.",
+    guide_editor_delete_title: "Xoá bài hướng dẫn",
+    guide_editor_delete_warning: "Bài sẽ biến mất ngay khỏi danh sách bài và kết quả tìm kiếm. Mọi lần sửa, hình và bản ghi âm của bài cũng bị xoá và không lấy lại được. Ghi nhận ai đã học xong hoặc được hướng dẫn bài này vẫn được giữ.",
+    guide_editor_delete_yes: "Xoá hẳn bài này",
+    guide_editor_delete_no: "Không xoá, quay lại",
+    guide_editor_deleted: "Đã xoá bài hướng dẫn.",
 };
 
 /// English, the second locale.
@@ -2170,6 +2198,20 @@ pub static EN: Texts = Texts {
     live_no_answer: "You did not answer this question.",
     live_your_score: "Your points: {score} · Place {place} of {n}",
     live_refresh_note: "This page updates itself. If nothing changes, reload the page.",
+    // guide gaps: offline audio, delete, editing rule
+    guides_download_size: "About {size} to download ({files} files: guides, pictures and audio).",
+    guides_download_missing: "{n} steps have no audio on the server yet, so they cannot be heard without a connection.",
+    guides_download_confirm: "Download now ({size})",
+    guides_download_progress: "Downloaded {done} of {total} files ({size})…",
+    guide_editor_rule: "The editing rule: the communes on one server share one set of guides. Once a commune has edited or added a guide, only that commune's staff may edit, revert or delete it, so that no commune overwrites what another wrote for its people. Once the guide is back to the original, any commune may edit it.",
+    guide_editor_history_hint: "Opening an old version brings back its text only. Pictures and recordings that were replaced have been deleted: such a step shows a placeholder until a picture is uploaded again.",
+    guide_editor_delete: "Delete this guide",
+    guide_editor_delete_hint: "This guide was added by staff, so it can be deleted. Guides that come with the software cannot be deleted, only reverted to the original.",
+    guide_editor_delete_title: "Delete a guide",
+    guide_editor_delete_warning: "The guide will disappear at once from the list and from search results. All its versions, pictures and recordings are deleted too and cannot be brought back. Records of who finished or was taught this guide are kept.",
+    guide_editor_delete_yes: "Delete this guide for good",
+    guide_editor_delete_no: "Do not delete, go back",
+    guide_editor_deleted: "The guide was deleted.",
 };
 
 impl Texts {
@@ -2813,6 +2855,15 @@ pub fn error_message(code: &str, lang: Lang) -> &'static str {
             ("Đã hết câu hỏi. Hãy bấm «Xem kết quả cuối cùng».", "No questions left. Press «Show the final ranking».")
         }
         "live_code_exhausted" => ("Không tạo được mã tham gia. Hãy thử lại.", "No join code could be made. Try again."),
+        // guide gaps: delete, editing rule
+        "guide_other_commune" => (
+            "Bài này đang là bản do một xã khác sửa hoặc thêm. Chỉ cán bộ của xã đó được sửa, khôi phục hoặc xoá bài này, cho đến khi bài được khôi phục về bản gốc.",
+            "This guide is currently another commune's edit. Only that commune's staff may edit, revert or delete it, until it is reverted to the original.",
+        ),
+        "guide_has_original" => (
+            "Bài có sẵn trong phần mềm không xoá được, chỉ khôi phục được về bản gốc.",
+            "A guide that comes with the software cannot be deleted, only reverted to the original.",
+        ),
         _ => ("Đã có lỗi xảy ra. Vui lòng thử lại sau.", "Something went wrong. Please try again later."),
     };
     match lang {
@@ -3025,6 +3076,9 @@ mod tests {
         "live_state_changed",
         "live_no_more_questions",
         "live_code_exhausted",
+        // guide gaps: delete, editing rule
+        "guide_other_commune",
+        "guide_has_original",
     ];
 
     #[test]

@@ -125,7 +125,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/guide-editor/{slug}/steps/{number}/{change}",
             post(pages::guide_edits::change_step).layer(DefaultBodyLimit::max(pages::guide_edits::EDITOR_LIMIT)),
-        );
+        )
+        // guide editor: delete; guides offline: one guide's list
+        .route(
+            "/guide-editor/{slug}/delete",
+            get(pages::guide_edits::confirm_delete).post(pages::guide_edits::delete_guide),
+        )
+        .route("/guides/{slug}/offline.json", get(pages::guides::guide_offline_list));
     html.merge(pages::contests::routes())
         .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{DocDate, Document, qr_svg, render_pdf};
 use crate::PrintError;
-use crate::picture::{SvgLimits, clean_svg};
+use crate::picture::{RasterLimits, SvgLimits, check_raster, clean_svg};
 
 const TEMPLATE: &str = include_str!("leaflet.typ");
 
@@ -38,6 +38,9 @@ pub struct LeafletStep {
     pub text: String,
     /// The step's drawing (SVG). It is cleaned again with [`clean_svg`] before typst sees it.
     pub picture_svg: Option<Vec<u8>>,
+    /// The step's photo (PNG or JPEG as `reencode_raster` wrote it at upload), drawn when there is no drawing. It is
+    /// checked again with [`check_raster`] before typst decodes it.
+    pub photo: Option<Vec<u8>>,
 }
 
 /// What a leaflet shows. Every string is placed as text (`/data.json`), never read as typst markup.
@@ -80,20 +83,28 @@ struct StepData<'a> {
 
 /// Typesets a guide's leaflet. CPU-bound (see `docs/performance.md`): call it off the async runtime.
 ///
-/// Fails with [`PrintError::Picture`] when a step's SVG is refused by [`clean_svg`] (pictures are cleaned when they
-/// are uploaded; this second pass keeps a file changed on disk from reaching typst's SVG reader unchecked).
+/// Fails with [`PrintError::Picture`] when a step's SVG is refused by [`clean_svg`] or its photo by [`check_raster`]
+/// (pictures are cleaned when they are uploaded; this second pass keeps a file changed on disk or in the database
+/// from reaching typst's picture readers unchecked).
 pub fn render_leaflet(leaflet: &Leaflet) -> Result<Vec<u8>, PrintError> {
     let limits = SvgLimits::default();
+    let raster_limits = RasterLimits::default();
     let mut files: Vec<(String, Vec<u8>)> = vec![("/qr.svg".to_owned(), qr_svg(&leaflet.url)?)];
     let mut steps = Vec::with_capacity(leaflet.steps.len());
     for (index, step) in leaflet.steps.iter().enumerate() {
-        let picture = match &step.picture_svg {
-            Some(svg) => {
+        let picture = match (&step.picture_svg, &step.photo) {
+            (Some(svg), _) => {
                 let path = format!("/step-{}.svg", index + 1);
                 files.push((path.clone(), clean_svg(svg, &limits)?));
                 Some(path)
             }
-            None => None,
+            (None, Some(photo)) => {
+                let format = check_raster(photo, &raster_limits)?;
+                let path = format!("/step-{}.{}", index + 1, format.extension());
+                files.push((path.clone(), photo.clone()));
+                Some(path)
+            }
+            (None, None) => None,
         };
         steps.push(StepData { title: &step.title, text: &step.text, picture });
     }

@@ -114,6 +114,12 @@ async fn a_staff_recording_wins_and_is_stored_as_uploaded() {
     assert!(!cache.remove_recording(STEP).await.unwrap());
     assert_eq!(cache.get_or_generate(STEP).await.unwrap().origin, AudioOrigin::Generated);
     assert_eq!(engine.calls(), 2);
+
+    // A text no guide says any more: its recording and its generated speech both go; other texts stay.
+    assert_eq!(cache.forget(other).await.unwrap(), 2, "the recording and the speech generated before it");
+    assert!(cache.lookup(other).await.unwrap().is_none());
+    assert_eq!(cache.forget(other).await.unwrap(), 0);
+    assert!(cache.lookup(STEP).await.unwrap().is_some());
 }
 
 #[tokio::test]

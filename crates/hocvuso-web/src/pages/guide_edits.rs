@@ -35,6 +35,13 @@ pub(crate) const EDITOR_LIMIT: usize = 10 * 1024 * 1024 + 64 * 1024;
 struct ListPage {
     ctx: PageContext,
     entries: Vec<EditorEntry>,
+    /// Whether a guide was just deleted (the confirmation).
+    deleted: bool,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    deleted: Option<String>,
 }
 
 /// `GET /guide-editor`: every guide with "Sửa", and "Thêm hướng dẫn".
@@ -42,9 +49,14 @@ pub(crate) async fn list_guides(
     State(state): State<AppState>,
     lang: Lang,
     SignedIn(session): SignedIn,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let entries = guide_edits::editable_guides(&state.ctx, &session.actor()).await?;
-    render(&ListPage { ctx: PageContext::new(&state, lang, Some(&session), "/guide-editor"), entries })
+    render(&ListPage {
+        ctx: PageContext::new(&state, lang, Some(&session), "/guide-editor"),
+        entries,
+        deleted: query.deleted.is_some(),
+    })
 }
 
 /// A step on the editor page: its picture and whether a recording answers its Listen button.
@@ -381,4 +393,41 @@ async fn after_change(
     let mut page = EditorPage::new(state, lang, session, Some(slug), source.markdown.clone()).with_source(source);
     page.errors = errors.into_iter().map(str::to_owned).collect();
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+// guide editor: delete
+#[derive(Template)]
+#[template(path = "guide_editor_delete.html")]
+struct DeletePage {
+    ctx: PageContext,
+    slug: String,
+    title: String,
+}
+
+/// `GET /guide-editor/{slug}/delete`: the confirmation, for a guide staff added (a starter guide: 422 with
+/// `guide_has_original`; another commune's guide: 409 with `guide_other_commune`).
+pub(crate) async fn confirm_delete(
+    State(state): State<AppState>,
+    lang: Lang,
+    SignedIn(session): SignedIn,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let title = guide_edits::guide_to_delete(&state.ctx, &session.actor(), &slug).await?;
+    let path = format!("/guide-editor/{slug}/delete");
+    render(&DeletePage { ctx: PageContext::new(&state, lang, Some(&session), &path), slug, title })
+}
+
+/// `POST /guide-editor/{slug}/delete`: deletes the guide, its history, pictures and recordings; back to the list.
+pub(crate) async fn delete_guide(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(slug): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let form = read_form(multipart).await?;
+    if let Some(refused) = csrf_refusal(&form, &session) {
+        return Ok(refused);
+    }
+    guide_edits::delete_guide(&state.ctx, &session.actor(), &slug).await?;
+    Ok(Redirect::to("/guide-editor?deleted=1").into_response())
 }

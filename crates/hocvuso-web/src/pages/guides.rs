@@ -87,6 +87,10 @@ struct GuidePage {
 }
 
 impl GuidePage {
+    fn audio_src(&self, step: &hocvuso_domain::guides::Step) -> String {
+        audio_src(&self.guide.slug, step)
+    }
+
     fn chosen(&self, question: &usize, option: &usize) -> bool {
         self.result.as_ref().and_then(|r| r.marks.get(*question)).is_some_and(|m| m.chosen == Some(*option))
     }
@@ -163,6 +167,10 @@ impl SeniorPage {
     fn step(&self) -> &hocvuso_domain::guides::Step {
         &self.guide.steps[self.number - 1]
     }
+
+    fn audio_src(&self) -> String {
+        audio_src(&self.guide.slug, self.step())
+    }
 }
 
 /// `GET /guides/{slug}/senior/{n}`: one step per screen, large text and buttons, its audio ready to play.
@@ -235,19 +243,85 @@ pub(crate) async fn step_audio(
         .into_response())
 }
 
-/// `GET /guides/offline.json`: every address the download button keeps (pages, senior steps, pictures).
-pub(crate) async fn offline_list(State(state): State<AppState>) -> Response {
-    let mut urls = vec!["/guides".to_owned()];
-    for guide in state.ctx.guides().list() {
-        urls.push(format!("/guides/{}", guide.slug));
+// guides offline: audio
+/// The address of a step's audio. `?v=` is a hash of the spoken text, which the server ignores: an edited step gets
+/// a new address, so a phone never keeps playing the old words from its cache (the service worker keeps audio
+/// cache-first under its whole address).
+fn audio_src(slug: &str, step: &hocvuso_domain::guides::Step) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(step.speech().as_bytes()));
+    format!("/guides/{slug}/steps/{}/audio?v={}", step.number, &hash[..8])
+}
+
+/// What a page kept offline weighs, roughly (a guide page or a senior step as stored by the phone, uncompressed):
+/// used only for the size shown before a download.
+const PAGE_BYTES_ESTIMATE: u64 = 12 * 1024;
+
+/// What the phone keeps for offline use: pages, senior steps and pictures (`pages`, as before), static files, and the
+/// audio that is ready now; with the number of files, their estimated size and the steps whose audio is not ready.
+#[derive(Default, serde::Serialize)]
+struct OfflineList {
+    pages: Vec<String>,
+    assets: Vec<String>,
+    audio: Vec<String>,
+    files: usize,
+    bytes: u64,
+    audio_missing: usize,
+}
+
+impl OfflineList {
+    /// Adds a guide: its page, its senior steps, its pictures and the audio that is already made. Speech is never
+    /// generated for this list: a step whose audio is not ready is counted in `audio_missing`.
+    async fn add_guide(&mut self, state: &AppState, library: &hocvuso_app::guides::GuideLibrary, guide: &Guide) {
+        self.pages.push(format!("/guides/{}", guide.slug));
+        self.bytes += PAGE_BYTES_ESTIMATE;
         for step in &guide.steps {
-            urls.push(format!("/guides/{}/senior/{}", guide.slug, step.number));
-            urls.push(format!("/guides/{}/pictures/{}", guide.slug, step.picture));
+            self.pages.push(format!("/guides/{}/senior/{}", guide.slug, step.number));
+            self.bytes += PAGE_BYTES_ESTIMATE;
+            self.pages.push(format!("/guides/{}/pictures/{}", guide.slug, step.picture));
+            self.bytes += library.picture(&guide.slug, &step.picture).map_or(0, |p| p.len() as u64);
+            match state.ctx.guide_audio.ready_size(&step.speech()).await {
+                Some(size) => {
+                    self.audio.push(audio_src(&guide.slug, step));
+                    self.bytes += size;
+                }
+                None => self.audio_missing += 1,
+            }
         }
     }
-    let assets: Vec<String> =
-        ["app.css", "app.js", "guides.js", "icon.svg"].iter().map(|name| state.assets.url(name)).collect();
-    axum::Json(serde_json::json!({ "pages": urls, "assets": assets })).into_response()
+
+    fn finish(mut self) -> Response {
+        self.files = self.pages.len() + self.assets.len() + self.audio.len();
+        let mut response = axum::Json(self).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+/// `GET /guides/offline.json`: every address the download button keeps (the list, pages, senior steps, pictures and
+/// the audio ready now), with the total size to show before downloading.
+pub(crate) async fn offline_list(State(state): State<AppState>) -> Response {
+    let library = state.ctx.guides();
+    let mut list =
+        OfflineList { pages: vec!["/guides".to_owned()], bytes: PAGE_BYTES_ESTIMATE, ..OfflineList::default() };
+    list.assets = ["app.css", "app.js", "guides.js", "icon.svg"].iter().map(|name| state.assets.url(name)).collect();
+    for guide in library.list() {
+        list.add_guide(&state, &library, guide).await;
+    }
+    list.finish()
+}
+
+/// `GET /guides/{slug}/offline.json`: what a phone keeps of one guide when it is opened (its page, senior steps,
+/// pictures and ready audio), so that a guide opened once can be read and heard without a connection.
+pub(crate) async fn guide_offline_list(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let library = state.ctx.guides();
+    let guide = library.get(&slug)?;
+    let mut list = OfflineList::default();
+    list.add_guide(&state, &library, &guide).await;
+    Ok(list.finish())
 }
 
 /// `GET /guides-sw.js`: the guides' service worker (scope `/guides`), never cached by the HTTP cache.

@@ -109,7 +109,10 @@ async fn only_commune_staff_and_admins_may_edit_and_only_their_communes_edits() 
         let list = app.get("/guide-editor", Some(&other)).await;
         assert!(!list.body.contains(&format!("href=\"/guide-editor/{SLUG}\"")), "{}", app.label);
         assert!(list.body.contains("xã khác"));
-        assert_eq!(app.get(&format!("/guide-editor/{SLUG}"), Some(&other)).await.status, StatusCode::FORBIDDEN);
+        // The refusal says why, in Vietnamese, with its own code (409: the guide's current state, until reverted).
+        let open = app.get(&format!("/guide-editor/{SLUG}"), Some(&other)).await;
+        assert_eq!(open.status, StatusCode::CONFLICT, "{}", app.label);
+        assert!(open.body.contains("Bài này đang là bản do một xã khác sửa hoặc thêm."), "{}", open.body);
         let overwrite = post_multipart(
             &app,
             &format!("/guide-editor/{SLUG}"),
@@ -118,9 +121,24 @@ async fn only_commune_staff_and_admins_may_edit_and_only_their_communes_edits() 
             None,
         )
         .await;
-        assert_eq!(overwrite.status, StatusCode::FORBIDDEN, "{}", app.label);
+        assert_eq!(overwrite.status, StatusCode::CONFLICT, "{}", app.label);
+        assert!(overwrite.body.contains("Chỉ cán bộ của xã đó được sửa, khôi phục hoặc xoá bài này"));
         let revert = post_multipart(&app, &format!("/guide-editor/{SLUG}/revert"), &other, &[], None).await;
-        assert_eq!(revert.status, StatusCode::FORBIDDEN);
+        assert_eq!(revert.status, StatusCode::CONFLICT);
+        assert!(revert.body.contains("Bài này đang là bản do một xã khác sửa hoặc thêm."));
+        let picture = post_multipart(
+            &app,
+            &format!("/guide-editor/{SLUG}/steps/1/picture"),
+            &other,
+            &[],
+            Some(("x.png", &hocvuso_test_support::picture::png_solid(8, 8, [1, 2, 3]))),
+        )
+        .await;
+        assert_eq!(picture.status, StatusCode::CONFLICT);
+        // The JSON of an API client would carry the code itself.
+        assert_eq!(hocvuso_app::AppError::Conflict("guide_other_commune").code(), "guide_other_commune");
+        // The rule is written on the editor's pages.
+        assert!(list.body.contains("chỉ cán bộ của xã đó được sửa tiếp, khôi phục hoặc xoá bài ấy"));
         // The commune's admin may.
         let admin = app.sign_in(demo::ADMIN_A).await;
         assert_eq!(app.get(&format!("/guide-editor/{SLUG}"), Some(&admin)).await.status, StatusCode::OK);
@@ -356,5 +374,165 @@ async fn a_recording_wins_over_generated_speech() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let recorded = app.get(&audio_path, None).await;
     assert_eq!(recorded.headers.get("content-type").unwrap(), "audio/mpeg");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// guide gaps: photos on the leaflet, delete, offline audio
+
+#[tokio::test]
+async fn an_uploaded_photo_is_printed_on_the_leaflet() {
+    let app = TestApp::all().await.remove(0);
+    let staff = app.sign_in(demo::STAFF_A).await;
+    let leaflet = format!("/guides/{SLUG}/leaflet.pdf");
+    let (status, _, before) = crate::guides::get_bytes(&app, &leaflet, "localhost").await;
+    assert_eq!(status, StatusCode::OK);
+    let photo = hocvuso_test_support::picture::png_solid(400, 300, [200, 120, 40]);
+    let saved =
+        post_multipart(&app, &format!("/guide-editor/{SLUG}/steps/2/picture"), &staff, &[], Some(("anh.png", &photo)))
+            .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(&format!("/guides/{SLUG}"), None).await;
+    assert!(page.body.contains(&format!("src=\"/guides/{SLUG}/pictures/2-")) && page.body.contains(".jpg\""));
+    let (status, _, after) = crate::guides::get_bytes(&app, &leaflet, "localhost").await;
+    assert_eq!(status, StatusCode::OK);
+    let Some(images) = hocvuso_test_support::pdf::pdf_images(&before) else { return };
+    assert!(images.is_empty(), "the starter drawings are vector graphics: {images:?}");
+    let images = hocvuso_test_support::pdf::pdf_images(&after).unwrap();
+    assert_eq!(images, vec![("image".to_owned(), 400, 300)], "the photo is printed once, at its size");
+}
+
+#[tokio::test]
+async fn staff_delete_a_guide_they_added_after_a_confirmation() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let template = hocvuso_app::guide_edits::new_guide_text().replace("Một đoạn mở đầu ngắn.", "Bài hocvusoxoa.");
+        let saved =
+            post_multipart(&app, "/guide-editor/new", &staff, &[("markdown", &template), ("action", "save")], None)
+                .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let editor = app.get("/guide-editor/bai-moi", Some(&staff)).await;
+        assert!(editor.body.contains("href=\"/guide-editor/bai-moi/delete\""), "{}", app.label);
+        // A starter guide shows no delete, and refuses one with a message.
+        let starter = app.get(&format!("/guide-editor/{SLUG}"), Some(&staff)).await;
+        assert!(!starter.body.contains("/delete\""));
+        let refused = app.get(&format!("/guide-editor/{SLUG}/delete"), Some(&staff)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Bài có sẵn trong phần mềm không xoá được"), "{}", refused.body);
+        let refused = post_multipart(&app, &format!("/guide-editor/{SLUG}/delete"), &staff, &[], None).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.get(&format!("/guides/{SLUG}"), None).await.status, StatusCode::OK);
+
+        // A resident was taught it; another commune cannot delete it; a forged form changes nothing.
+        let list = app.get("/residents", Some(&staff)).await;
+        let id: String = list
+            .body
+            .split("href=\"/residents/")
+            .skip(1)
+            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>())
+            .find(|id| !id.is_empty())
+            .unwrap();
+        let taught =
+            app.post_form(&format!("/residents/{id}/guides-taught"), Some(&staff), &[("guide", "bai-moi")]).await;
+        assert_eq!(taught.status, StatusCode::SEE_OTHER, "{}", app.label);
+        let other = app.sign_in(demo::STAFF_B).await;
+        let refused = post_multipart(&app, "/guide-editor/bai-moi/delete", &other, &[], None).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        let forged = Browser { cookie: staff.cookie.clone(), csrf: "forged".into() };
+        let refused = post_multipart(&app, "/guide-editor/bai-moi/delete", &forged, &[], None).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.get("/guides/bai-moi", None).await.status, StatusCode::OK);
+
+        // The confirmation says what goes; the delete takes it off every page at once.
+        let confirm = app.get("/guide-editor/bai-moi/delete", Some(&staff)).await;
+        assert_eq!(confirm.status, StatusCode::OK, "{}", app.label);
+        assert!(confirm.body.contains("Tên bài hướng dẫn") && confirm.body.contains("không lấy lại được"));
+        assert!(confirm.body.contains("Xoá hẳn bài này"));
+        let deleted = post_multipart(&app, "/guide-editor/bai-moi/delete", &staff, &[], None).await;
+        assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+        assert_eq!(deleted.location(), "/guide-editor?deleted=1");
+        assert!(app.get("/guide-editor?deleted=1", Some(&staff)).await.body.contains("Đã xoá bài hướng dẫn."));
+        assert_eq!(app.get("/guides/bai-moi", None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/guides/bai-moi/senior/1", None).await.status, StatusCode::NOT_FOUND);
+        assert!(!app.get("/guides", None).await.body.contains("href=\"/guides/bai-moi\""));
+        assert!(!app.get("/guides?q=hocvusoxoa", None).await.body.contains("href=\"/guides/bai-moi\""));
+        let offline = app.get("/guides/offline.json", None).await.json();
+        assert!(!offline["pages"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().contains("bai-moi")));
+        assert!(!app.get("/guide-editor", Some(&staff)).await.body.contains("bai-moi"));
+        // The resident's page and export still open; the record shows the slug.
+        let page = app.get(&format!("/residents/{id}"), Some(&staff)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", app.label);
+        assert!(page.body.contains(": bai-moi"), "{}", app.label);
+        let admin = app.sign_in(demo::ADMIN_A).await;
+        let export = app.get(&format!("/residents/{id}/export"), Some(&admin)).await;
+        assert!(export.body.contains("\"guide_slug\": \"bai-moi\""), "{}", app.label);
+    }
+}
+
+#[tokio::test]
+async fn the_offline_list_takes_the_audio_that_is_ready_and_counts_the_rest() {
+    let dir = std::env::temp_dir().join(format!("hv-guide-offline-audio-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = TestApp::all().await.remove(0);
+    let cache = AudioCache::open(&dir, Arc::new(NoEngine), Voice::vietnamese()).await.unwrap();
+    let ctx = app.ctx.clone().with_guide_audio(Arc::new(GuideAudio::recordings_only(cache, dir.clone())));
+    app.router = hocvuso_web::router(AppState::new(ctx, WebSettings::default()));
+    let before = app.get("/guides/offline.json", None).await.json();
+    let steps: usize = app.ctx.guides().list().iter().map(|g| g.steps.len()).sum();
+    assert_eq!(before["audio"].as_array().unwrap().len(), 0, "no audio is ready, none is made for the list");
+    assert_eq!(before["audio_missing"].as_u64().unwrap() as usize, steps);
+
+    let staff = app.sign_in(demo::STAFF_A).await;
+    let mut mp3 = b"ID3\x03\x00\x00\x00\x00\x00\x00".to_vec();
+    mp3.extend_from_slice(&[0u8; 5000]);
+    let saved =
+        post_multipart(&app, &format!("/guide-editor/{SLUG}/steps/3/recording"), &staff, &[], Some(("a.mp3", &mp3)))
+            .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let list = app.get("/guides/offline.json", None).await;
+    assert_eq!(list.headers.get("cache-control").unwrap(), "no-store");
+    let list = list.json();
+    let audio: Vec<&str> = list["audio"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(audio.len(), 1, "{audio:?}");
+    assert!(audio[0].starts_with(&format!("/guides/{SLUG}/steps/3/audio?v=")), "{audio:?}");
+    assert_eq!(list["audio_missing"].as_u64().unwrap() as usize, steps - 1);
+    // The page's Listen button asks for the same address, so the kept copy answers it offline.
+    let page = app.get(&format!("/guides/{SLUG}"), None).await;
+    assert!(page.body.contains(&format!("src=\"{}\"", audio[0])), "{}", app.label);
+    let senior = app.get(&format!("/guides/{SLUG}/senior/3"), None).await;
+    assert!(senior.body.contains(&format!("src=\"{}\"", audio[0])));
+    let (status, kind, served) = crate::guides::get_bytes(&app, audio[0], "localhost").await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "audio/mpeg"));
+    assert_eq!(served, mp3);
+    // The size shown before downloading counts the audio and every picture.
+    let pages = list["pages"].as_array().unwrap().len() + list["assets"].as_array().unwrap().len();
+    assert_eq!(list["files"].as_u64().unwrap() as usize, pages + 1);
+    let size = list["bytes"].as_u64().unwrap() - before["bytes"].as_u64().unwrap();
+    assert_eq!(size as usize, mp3.len(), "the recording adds its own size");
+
+    // One guide's list: what a phone keeps when the guide is opened.
+    let one = app.get(&format!("/guides/{SLUG}/offline.json"), None).await.json();
+    let guide = app.ctx.guides().get(SLUG).unwrap();
+    assert_eq!(one["pages"].as_array().unwrap().len(), 1 + 2 * guide.steps.len());
+    assert_eq!(one["audio"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get("/guides/no-such-guide/offline.json", None).await.status, StatusCode::NOT_FOUND);
+
+    // Editing the step's words gives its audio a new address (no phone keeps playing the old words).
+    let first_audio = |body: &str| -> String {
+        let at = body.find("src=\"/guides/dang-ky-khai-sinh/steps/1/audio?v=").unwrap() + 5;
+        body[at..].chars().take_while(|c| *c != '"').collect()
+    };
+    let old = first_audio(&page.body);
+    let saved = post_multipart(
+        &app,
+        &format!("/guide-editor/{SLUG}"),
+        &staff,
+        &[("markdown", &edited_text(&app, "hocvusoaudio")), ("action", "save")],
+        None,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let new = first_audio(&app.get(&format!("/guides/{SLUG}"), None).await.body);
+    assert_ne!(old, new);
     std::fs::remove_dir_all(&dir).ok();
 }
