@@ -88,14 +88,12 @@ impl PageContext {
         }
         // contests: taking part
         nav.push(("/contests", t.take_nav));
-        let nav = nav
-            .into_iter()
-            .map(|(href, label)| NavItem {
-                href,
-                label,
-                is_current: path == href || (href != "/" && path.starts_with(&format!("{href}/"))),
-            })
-            .collect();
+        // The current item is the one with the longest matching address (`/contests/manage/…` is under
+        // "Quản lý cuộc thi", not also under "Cuộc thi").
+        let matches = |href: &str| path == href || (href != "/" && path.starts_with(&format!("{href}/")));
+        let current = nav.iter().map(|(href, _)| *href).filter(|href| matches(href)).max_by_key(|href| href.len());
+        let nav =
+            nav.into_iter().map(|(href, label)| NavItem { href, label, is_current: Some(href) == current }).collect();
         PageContext {
             t,
             lang,

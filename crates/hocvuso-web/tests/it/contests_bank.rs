@@ -210,5 +210,8 @@ async fn the_set_up_form_keeps_what_was_typed_and_creates_the_contest() {
         assert!(manage.body.contains("An toàn trên mạng: 3"), "{}: the quota", app.label);
         let list = app.get("/contests/manage", Some(&staff)).await;
         assert!(list.body.contains("Hội thi an toàn mạng") && list.body.contains("Đang mở"), "{}", app.label);
+        // One menu item is the current page: the longest address that matches, not also "Cuộc thi" (/contests).
+        assert_eq!(list.body.matches("aria-current=\"page\"").count(), 1, "{}", app.label);
+        assert!(list.body.contains("href=\"/contests/manage\" aria-current=\"page\">"), "{}", app.label);
     }
 }
