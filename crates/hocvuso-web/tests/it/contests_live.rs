@@ -143,3 +143,23 @@ async fn staff_run_a_live_game_and_two_phones_play_it_without_javascript() {
         assert!(ended.body.contains("Trò chơi này đã kết thúc"));
     }
 }
+
+#[tokio::test]
+async fn joins_of_one_game_are_limited_and_a_refused_join_adds_no_player() {
+    for app in TestApp::all().await {
+        let staff = app.sign_in(demo::STAFF_A).await;
+        let created = app.post_form("/live/new", Some(&staff), &[("topic", ""), ("count", "1"), ("seconds", "")]).await;
+        let host_path = created.location().to_owned();
+        let game: i64 = host_path.trim_start_matches("/live/").trim_end_matches("/host").parse().unwrap();
+        let join_path = format!("/live/{game}/join");
+        // The test clock stands still, so the bucket does not refill: the burst passes, the next join does not.
+        for n in 0..300 {
+            let joined = app.post_form(&join_path, None, &[("nickname", &format!("Người chơi {n}"))]).await;
+            assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}: join {n}", app.label);
+        }
+        let refused = app.post_form(&join_path, None, &[("nickname", "Người thứ 301")]).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", app.label);
+        let screen = app.get(&host_path, Some(&staff)).await;
+        assert!(screen.body.contains("id=\"live-players\">300<"), "{}: 300 players, not 301", app.label);
+    }
+}

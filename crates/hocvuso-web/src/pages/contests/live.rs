@@ -57,19 +57,37 @@ const PLAYER_BURST: f64 = 30.0;
 /// How long the phone keeps its player token: a game is played within a day.
 const TOKEN_COOKIE_HOURS: i64 = 24;
 
-/// Live mode's state in the web layer: the games' boards and the players' rate limits.
+/// Joins of one game: 20 a second on average, bursts of 300. A hall fills in a minute or two (a few people a
+/// second, everyone at once when the code appears); a script adding fake players is slowed to 20 a second, and the
+/// host sees the count. Per game, not per address: a hall shares one network.
+const JOINS_PER_SECOND: f64 = 20.0;
+const JOINS_BURST: f64 = 300.0;
+
+/// Live mode's state in the web layer: the games' boards and the rate limits of players and of joins.
 pub(crate) struct LiveState {
     pub(crate) boards: LiveBoards,
     players: Buckets,
+    joins: Buckets,
 }
 
 impl Default for LiveState {
     fn default() -> Self {
-        LiveState { boards: LiveBoards::default(), players: Buckets::new(PLAYER_PER_SECOND, PLAYER_BURST) }
+        LiveState {
+            boards: LiveBoards::default(),
+            players: Buckets::new(PLAYER_PER_SECOND, PLAYER_BURST),
+            joins: Buckets::new(JOINS_PER_SECOND, JOINS_BURST),
+        }
     }
 }
 
 impl LiveState {
+    /// Whether one more phone may join `game_id` now.
+    fn allow_join(&self, game_id: LiveGameId, now: time::OffsetDateTime) -> bool {
+        let mut key = [0u8; 16];
+        key[..8].copy_from_slice(&game_id.0.to_be_bytes());
+        self.joins.take(key, now)
+    }
+
     /// Whether the holder of `token` may make one more request now.
     fn allow(&self, game_id: LiveGameId, token: &str, now: time::OffsetDateTime) -> bool {
         let mut hasher = Sha256::new();
@@ -572,6 +590,9 @@ pub(crate) async fn join(
     PlainForm(form): PlainForm<NicknameForm>,
 ) -> Result<Response, WebError> {
     let game_id = game_of(&game_id)?;
+    if !state.live.allow_join(game_id, state.ctx.clock.now()) {
+        return Ok(too_many());
+    }
     match app::join(&state.ctx, game_id, &form.nickname).await {
         Ok(token) => {
             let jar = jar.add(token_cookie(&state, game_id, token));
