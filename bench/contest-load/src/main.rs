@@ -334,7 +334,9 @@ async fn play_inner(
     for position in 0..answered_in_time {
         let at = plan.start + (plan.submit - plan.start).mul_f64((position + 1) as f64 / (questions + 1) as f64);
         tokio::time::sleep_until(epoch + at).await;
-        let chosen = vec![rng.random_range(0..4usize)];
+        // One of the options shown (the demo commune's own questions in the bank may have fewer than four).
+        let shown = attempt["questions"][position]["options"].as_array().map_or(4, Vec::len).max(1);
+        let chosen = vec![rng.random_range(0..shown)];
         let body = json!({ "chosen": chosen, "seq": position + 1 });
         let (status, saved, took) =
             conn.call("PUT", &format!("{path}/answers/{position}"), Some(&code), Some(body)).await?;

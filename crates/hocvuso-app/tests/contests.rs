@@ -226,3 +226,28 @@ async fn the_server_clock_ends_an_attempt_and_keeps_its_answers() {
         assert!(second.questions.iter().all(|q| q.chosen.is_empty()));
     }
 }
+
+#[tokio::test]
+async fn an_attempt_submitted_on_another_server_takes_no_more_answers_here() {
+    for test in stores().await {
+        let (here, me) = setup(&test.store, 16777).await;
+        // A second server on the same database: its own caches, the same clock.
+        let there = Ctx::new(test.store.clone(), Clock::fixed(test_now()), PasswordHasher::new(1));
+        let contest = contests::create_contest(&here, &me, CommuneId(16777), settings(ResultsShown::AfterAttempt, 1))
+            .await
+            .unwrap();
+        let code = contests::register(&here, contest, &person("0912345678")).await.unwrap().code;
+        here.clock.advance(Duration::hours(1));
+        there.clock.advance(Duration::hours(1));
+        let view = contests::start_attempt(&here, contest, &code).await.unwrap();
+        let first = contests::answer(&here, contest, &code, view.attempt_id, 0, &[0], 1).await.unwrap();
+        assert_eq!(first, AnswerSaved::Saved, "{}", test.label);
+        contests::submit(&there, contest, &code, view.attempt_id, None).await.unwrap();
+        // This server still keeps the attempt as running; the database says otherwise, and wins.
+        let late = contests::answer(&here, contest, &code, view.attempt_id, 1, &[0], 2).await;
+        assert!(matches!(late, Err(AppError::Conflict("contest_attempt_submitted"))), "{}: {late:?}", test.label);
+        let stored = contests::attempt(&here, contest, &code, view.attempt_id).await.unwrap();
+        assert!(stored.questions[1].chosen.is_empty(), "{}: nothing stored after the submission", test.label);
+        assert_eq!(stored.questions[0].chosen, vec![0], "{}", test.label);
+    }
+}

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, AttemptItem};
+use hocvuso_domain::contests::attempts::{Answer, AnswerSaved, Attempt, AttemptItem};
 use hocvuso_domain::contests::questions::{Question, QuestionPicture};
 use hocvuso_domain::contests::setup::{Contest, NewEntrant};
 use hocvuso_domain::ids::{AttemptId, ContestId, EntrantId, QuestionId};
@@ -29,14 +29,56 @@ pub(crate) struct LoadedContest {
 /// More contests than any deployment runs at once: past it, the cache starts again empty.
 const MAX_CACHED: usize = 1_000;
 
-/// The participants' hot path: the contest cache and one group commit per kind of write.
+/// Running attempts kept for the answer path (about 1 KB each): past it, that cache starts again empty.
+const MAX_RUNNING: usize = 200_000;
+
+/// A running attempt as the answer path checks it: who may answer it (contest and hash of the entry code) and
+/// what never changes after the start (questions drawn, options' order, start and end). Whether it was submitted
+/// since is not taken from here: the answer's grouped upsert checks that in the database.
+pub(crate) struct RunningAttempt {
+    contest_id: ContestId,
+    code_hash: String,
+    pub(crate) attempt: Attempt,
+}
+
+/// The participants' hot path: the contest cache, the running attempts and one group commit per kind of write.
 #[derive(Default)]
 pub(crate) struct HotPath {
     contests: RwLock<HashMap<ContestId, Arc<LoadedContest>>>,
+    running: RwLock<HashMap<AttemptId, Arc<RunningAttempt>>>,
     pub(crate) registrations: Arc<GroupCommit<Register>>,
     pub(crate) starts: Arc<GroupCommit<Start>>,
     pub(crate) answers: Arc<GroupCommit<SaveAnswer>>,
     pub(crate) submits: Arc<GroupCommit<Submit>>,
+}
+
+impl HotPath {
+    /// The running attempt kept for `attempt_id`, if the same contest and entry code started or answered it here.
+    pub(crate) fn running(&self, contest_id: ContestId, code_hash: &str, id: AttemptId) -> Option<Arc<RunningAttempt>> {
+        let running = self.running.read().unwrap_or_else(PoisonError::into_inner);
+        running.get(&id).filter(|r| r.contest_id == contest_id && r.code_hash == code_hash).map(Arc::clone)
+    }
+
+    /// Keeps a running attempt (read from the database for this contest and entry code) for the next answers.
+    pub(crate) fn keep_running(
+        &self,
+        contest_id: ContestId,
+        code_hash: String,
+        attempt: Attempt,
+    ) -> Arc<RunningAttempt> {
+        let kept = Arc::new(RunningAttempt { contest_id, code_hash, attempt });
+        let mut running = self.running.write().unwrap_or_else(PoisonError::into_inner);
+        if running.len() >= MAX_RUNNING {
+            running.clear();
+        }
+        running.insert(kept.attempt.id, Arc::clone(&kept));
+        kept
+    }
+
+    /// Forgets an attempt that was submitted.
+    pub(crate) fn forget_running(&self, id: AttemptId) {
+        self.running.write().unwrap_or_else(PoisonError::into_inner).remove(&id);
+    }
 }
 
 /// A contest with its questions, from memory or (once) from the read pool. Unknown ids are not found.

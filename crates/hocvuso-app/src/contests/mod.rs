@@ -268,6 +268,7 @@ async fn close_as_it_stands(ctx: &Ctx, contest: &Arc<LoadedContest>, attempt: &A
         at,
     };
     ctx.contests_hot_path.submits.run(&ctx.store, job).await?;
+    ctx.contests_hot_path.forget_running(attempt.id);
     Ok(())
 }
 
@@ -438,7 +439,8 @@ pub async fn start_attempt(ctx: &Ctx, contest_id: ContestId, code: &str) -> Resu
         .ok_or(AppError::Conflict("contest_attempt_running"))?;
     // Read back as stored (times in the stored precision); a new attempt has no answers yet.
     let attempt = ctx.store.read().await?.attempt_by_id(entrant.id, attempt_id).await?.ok_or(AppError::NotFound)?;
-    view_of(&contest, &attempt, &[], now)
+    let running = ctx.contests_hot_path.keep_running(contest_id, code_hash(code), attempt);
+    view_of(&contest, &running.attempt, &[], now)
 }
 
 /// An attempt's page (also after submission, to show the result when the contest allows it).
@@ -487,11 +489,20 @@ pub async fn answer(
 ) -> Result<AnswerSaved, AppError> {
     let now = ctx.now();
     let contest = loaded_contest(ctx, contest_id).await?;
-    let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
-    if attempt.submitted_at.is_some() {
-        return Err(AppError::Conflict("contest_attempt_submitted"));
-    }
-    if !attempt_clock(&contest.contest.settings, &attempt).accepts(now) {
+    let hot = &ctx.contests_hot_path;
+    let hash = code_hash(code);
+    let running = match hot.running(contest_id, &hash, attempt_id) {
+        Some(running) => running,
+        None => {
+            let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
+            if attempt.submitted_at.is_some() {
+                return Err(AppError::Conflict("contest_attempt_submitted"));
+            }
+            hot.keep_running(contest_id, hash, attempt)
+        }
+    };
+    let attempt = &running.attempt;
+    if !attempt_clock(&contest.contest.settings, attempt).accepts(now) {
         return Err(AppError::Conflict("contest_attempt_over"));
     }
     let item = attempt.items.get(position).ok_or_else(|| AppError::invalid("position", "contest_answer_position"))?;
@@ -502,9 +513,14 @@ pub async fn answer(
     }
     bank_indexes.sort_unstable();
     bank_indexes.dedup();
-    // A submission committed since the read above wins: the grouped write stores nothing then (`Stale`).
     let job = SaveAnswer { attempt_id, position, chosen: bank_indexes, seq, at: now };
-    ctx.contests_hot_path.answers.run(&ctx.store, job).await
+    let saved = hot.answers.run(&ctx.store, job).await?;
+    // Nothing stored: a newer answer is there, or the attempt was submitted (the kept attempt does not know).
+    if saved == AnswerSaved::Stale && own_attempt(ctx, contest_id, code, attempt_id).await?.submitted_at.is_some() {
+        hot.forget_running(attempt_id);
+        return Err(AppError::Conflict("contest_attempt_submitted"));
+    }
+    Ok(saved)
 }
 
 /// Submits an attempt (with the prediction, when the contest asks one). A second submit changes nothing and
@@ -528,6 +544,7 @@ pub async fn submit(
         let job =
             Submit { contest: Arc::clone(&contest), attempt_id, items: attempt.items.clone(), prediction, at: now };
         ctx.contests_hot_path.submits.run(&ctx.store, job).await?;
+        ctx.contests_hot_path.forget_running(attempt_id);
     }
     // The attempt as stored now: this submission, or the one that came first.
     let attempt = own_attempt(ctx, contest_id, code, attempt_id).await?;
