@@ -195,3 +195,59 @@ pub(crate) fn blank_as_none<'de, D: serde::Deserializer<'de>>(deserializer: D) -
         Some(number) => number.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
+
+/// A posted multipart form: its text fields (a name may repeat: every value, in order), the bytes of its one file
+/// field, and whether the body went past the route's limit (then the rest was not read, and the token may be missing).
+pub(crate) struct MultipartForm {
+    pub(crate) csrf: String,
+    pub(crate) fields: std::collections::HashMap<String, Vec<String>>,
+    pub(crate) file: Vec<u8>,
+    pub(crate) too_large: bool,
+}
+
+impl MultipartForm {
+    /// Reads the whole form; `file_field` names the field whose bytes are kept as the file.
+    pub(crate) async fn read(
+        mut multipart: axum::extract::Multipart,
+        file_field: &str,
+    ) -> Result<MultipartForm, WebError> {
+        let mut form =
+            MultipartForm { csrf: String::new(), fields: Default::default(), file: Vec::new(), too_large: false };
+        let malformed = || WebError(AppError::invalid("form", "form_malformed"));
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(err) if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    form.too_large = true;
+                    break;
+                }
+                Err(_) => return Err(malformed()),
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            if name == file_field {
+                match field.bytes().await {
+                    Ok(bytes) => form.file = bytes.to_vec(),
+                    // Past the body limit: the rest of the request is not read.
+                    Err(_) => {
+                        form.too_large = true;
+                        break;
+                    }
+                }
+            } else {
+                let text = field.text().await.map_err(|_| malformed())?;
+                if name == "_csrf" {
+                    form.csrf = text;
+                } else {
+                    form.fields.entry(name).or_default().push(text);
+                }
+            }
+        }
+        Ok(form)
+    }
+
+    /// The first value of a text field, or "".
+    pub(crate) fn first(&self, name: &str) -> String {
+        self.fields.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+    }
+}

@@ -5,8 +5,6 @@
 //! and pictures and recordings are files. The pages live under `/guide-editor`, outside the scope of the guides'
 //! service worker, so no editor page is kept offline.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -19,7 +17,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::{MultipartForm, SignedIn};
 use crate::i18n::{Lang, error_message};
 use crate::layout::PageContext;
 use crate::pages::{form_errors, render, render_with_status};
@@ -187,52 +185,9 @@ pub(crate) async fn edit_guide_form(
     render(&page)
 }
 
-/// A multipart form of the editor: its text fields and, when it has one, the file.
-struct EditorForm {
-    csrf: String,
-    fields: HashMap<String, String>,
-    file: Vec<u8>,
-    too_large: bool,
-}
-
-async fn read_form(mut multipart: Multipart) -> Result<EditorForm, WebError> {
-    let mut form = EditorForm { csrf: String::new(), fields: HashMap::new(), file: Vec::new(), too_large: false };
-    let malformed = || WebError(AppError::invalid("form", "form_malformed"));
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                form.too_large = true;
-                break;
-            }
-            Err(_) => return Err(malformed()),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "file" {
-            match field.bytes().await {
-                Ok(bytes) => form.file = bytes.to_vec(),
-                // Past the body limit: the rest of the request is not read.
-                Err(_) => {
-                    form.too_large = true;
-                    break;
-                }
-            }
-        } else {
-            let text = field.text().await.map_err(|_| malformed())?;
-            if name == "_csrf" {
-                form.csrf = text;
-            } else {
-                form.fields.insert(name, text);
-            }
-        }
-    }
-    Ok(form)
-}
-
 /// The refusal of a form whose token does not match. A request past the size limit is refused later, before its
 /// token may have been read: it changes nothing.
-fn csrf_refusal(form: &EditorForm, session: &Session) -> Option<Response> {
+fn csrf_refusal(form: &MultipartForm, session: &Session) -> Option<Response> {
     (!form.too_large && !crate::extract::tokens_match(&form.csrf, &session.csrf_token))
         .then(crate::extract::csrf_refused)
 }
@@ -266,16 +221,16 @@ async fn post_text(
     slug: Option<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
+    let form = MultipartForm::read(multipart, "file").await?;
     if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
     if form.too_large {
         return Err(WebError(AppError::invalid("markdown", "guide_too_large")));
     }
-    let markdown = form.fields.get("markdown").cloned().unwrap_or_default();
+    let markdown = form.first("markdown");
     let actor = session.actor();
-    let saving = form.fields.get("action").is_some_and(|a| a == "save");
+    let saving = form.first("action") == "save";
     let outcome = if saving {
         match guide_edits::save_guide(&state.ctx, &actor, slug.as_deref(), &markdown).await? {
             Ok(saved) => return Ok(Redirect::to(&format!("/guide-editor/{saved}?saved=text")).into_response()),
@@ -351,7 +306,7 @@ async fn apply(
     multipart: Multipart,
     change: Change,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
+    let form = MultipartForm::read(multipart, "file").await?;
     if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }
@@ -424,7 +379,7 @@ pub(crate) async fn delete_guide(
     Path(slug): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_form(multipart).await?;
+    let form = MultipartForm::read(multipart, "file").await?;
     if let Some(refused) = csrf_refusal(&form, &session) {
         return Ok(refused);
     }

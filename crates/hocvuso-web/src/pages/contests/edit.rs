@@ -3,8 +3,6 @@
 //! The form is `multipart/form-data` (it carries the picture). Saving makes a new question and retires the old one,
 //! so contests already created keep what they had (`hocvuso_app::contests::edit`).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -20,7 +18,7 @@ use hocvuso_domain::ids::{CommuneId, QuestionId};
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::SignedIn;
+use crate::extract::{MultipartForm, SignedIn};
 use crate::i18n::{Lang, Texts, error_message};
 use crate::layout::PageContext;
 use crate::pages::{render, render_with_status};
@@ -190,66 +188,18 @@ pub(crate) async fn edit_form(
     render(&edit_page(&state, lang, &session, id, &current, form, Vec::new()))
 }
 
-/// The posted multipart form: its text fields (a name may repeat) and the picture's bytes.
-struct Posted {
-    csrf: String,
-    fields: HashMap<String, Vec<String>>,
-    picture: Vec<u8>,
-    too_large: bool,
-}
-
-impl Posted {
-    fn first(&self, name: &str) -> String {
-        self.fields.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
+/// The question as posted in the edit form.
+fn question_form(posted: &MultipartForm) -> QuestionForm {
+    QuestionForm {
+        topic: posted.first("topic"),
+        difficulty: posted.first("difficulty"),
+        text: posted.first("text"),
+        options: OPTION_FIELDS.iter().map(|f| posted.first(f)).collect(),
+        right: posted.fields.get("right").into_iter().flatten().filter_map(|v| v.trim().parse().ok()).collect(),
+        explanation: posted.first("explanation"),
+        picture_alt: posted.first("picture_alt"),
+        remove_picture: posted.fields.contains_key("remove_picture"),
     }
-
-    fn to_form(&self) -> QuestionForm {
-        QuestionForm {
-            topic: self.first("topic"),
-            difficulty: self.first("difficulty"),
-            text: self.first("text"),
-            options: OPTION_FIELDS.iter().map(|f| self.first(f)).collect(),
-            right: self.fields.get("right").into_iter().flatten().filter_map(|v| v.trim().parse().ok()).collect(),
-            explanation: self.first("explanation"),
-            picture_alt: self.first("picture_alt"),
-            remove_picture: self.fields.contains_key("remove_picture"),
-        }
-    }
-}
-
-async fn read_posted(mut multipart: Multipart) -> Result<Posted, WebError> {
-    let mut posted = Posted { csrf: String::new(), fields: HashMap::new(), picture: Vec::new(), too_large: false };
-    let malformed = || WebError(AppError::invalid("form", "form_malformed"));
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                posted.too_large = true;
-                break;
-            }
-            Err(_) => return Err(malformed()),
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "picture" {
-            match field.bytes().await {
-                Ok(bytes) => posted.picture = bytes.to_vec(),
-                // Past the body limit: the rest of the request is not read.
-                Err(_) => {
-                    posted.too_large = true;
-                    break;
-                }
-            }
-        } else {
-            let text = field.text().await.map_err(|_| malformed())?;
-            if name == "_csrf" {
-                posted.csrf = text;
-            } else {
-                posted.fields.entry(name).or_default().push(text);
-            }
-        }
-    }
-    Ok(posted)
 }
 
 /// `POST /question-bank/{id}/edit` (multipart): saves the question as a new one (the old one retired) and goes back
@@ -264,7 +214,7 @@ pub(crate) async fn save_question(
     let actor = session.actor();
     let commune_id = commune_of(&actor)?;
     let id = QuestionId(question_id);
-    let posted = read_posted(multipart).await?;
+    let posted = MultipartForm::read(multipart, "picture").await?;
     if posted.too_large {
         // Answered before the token may have been read: nothing changes.
         return Err(WebError(AppError::invalid("picture", "picture_too_large")));
@@ -272,8 +222,8 @@ pub(crate) async fn save_question(
     if !crate::extract::tokens_match(&posted.csrf, &session.csrf_token) {
         return Ok(crate::extract::csrf_refused());
     }
-    let form = posted.to_form();
-    let picture = (!posted.picture.is_empty()).then_some(posted.picture);
+    let form = question_form(&posted);
+    let picture = (!posted.file.is_empty()).then_some(posted.file);
     match edit::edit_question(&state.ctx, &actor, commune_id, id, &form, picture).await {
         Ok(new_id) => Ok(Redirect::to(&format!("/question-bank#q{}", new_id.0)).into_response()),
         Err(AppError::Invalid(rejections)) => {
